@@ -1,0 +1,56 @@
+// An Algebra is what the rule table's derivative rules are written against:
+// the same rule builds numbers in float64, numbers rounded like PyTorch's
+// float32, expression nodes in a Graph, or lines of generated JavaScript.
+
+import type { Graph } from './graph.ts';
+import { ops, opNames, type OpName } from './ops.ts';
+
+export type Dtype = 'float32' | 'float64';
+
+export type Algebra<T> = { const(v: number): T } & {
+  [K in OpName]: (a: T, b?: T) => T;
+};
+
+/** Builds an algebra from one function that applies any op. */
+export function algebra<T>(constant: (v: number) => T, apply: (op: OpName, a: T, b?: T) => T): Algebra<T> {
+  const A = { const: constant } as Algebra<T>;
+  for (const op of opNames) A[op] = (a: T, b?: T) => apply(op, a, b);
+  return A;
+}
+
+/** Plain double arithmetic: what a spreadsheet computes. */
+export const float64: Algebra<number> = algebra(
+  (v) => v,
+  (op, a, b) => ops[op].eval(a, b!),
+);
+
+/**
+ * PyTorch's default dtype: every operation is rounded to float32. Rounding the
+ * exact double result of one +, -, *, / of float32 operands is correctly
+ * rounded, because double has more than 2·24+2 significand bits.
+ */
+export const float32: Algebra<number> = algebra(
+  Math.fround,
+  (op, a, b) => Math.fround(ops[op].eval(a, b!)),
+);
+
+export function numeric(dtype: Dtype): Algebra<number> {
+  return dtype === 'float32' ? float32 : float64;
+}
+
+/** Builds expression nodes, folding the identities of the graph's constructors. */
+export function expressions(g: Graph): Algebra<number> {
+  return algebra(
+    (v) => g.const(v),
+    (op, a, b) => {
+      switch (op) {
+        case 'add': return g.add(a, b!);
+        case 'sub': return g.sub(a, b!);
+        case 'mul': return g.mul(a, b!);
+        case 'div': return g.div(a, b!);
+        case 'neg': return g.neg(a);
+        default: return g.unary(op, a);
+      }
+    },
+  );
+}

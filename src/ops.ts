@@ -1,0 +1,133 @@
+// The rule table: for every operation, in one place, how it evaluates, how it
+// differentiates and how it prints as plain text, TeX and a spreadsheet formula.
+// Every projection of the graph (evaluation, backprop, symbolic derivatives,
+// compiled code, printers, workbook) reads this table and nothing else.
+//
+// `grad` is written once against an Algebra, so the same line of maths builds
+// numbers (backprop), expression nodes (symbolic) or JavaScript source (compile).
+
+import type { Algebra } from './algebra.ts';
+
+export type OpName = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'square' | 'relu' | 'step' | 'sigmoid' | 'tanh' | 'exp';
+
+/** How one printer style writes an op, given its already printed arguments. */
+export interface Style {
+  fmt: (a: string, b: string) => string;
+  /** Arguments printed with a lower precedence than this get parentheses. */
+  argPrec: readonly number[];
+}
+
+export interface Rule {
+  arity: 1 | 2;
+  eval: (a: number, b: number) => number;
+  /** Adjoint contributions to each argument: ∂out/∂arg · g. */
+  grad: <T>(A: Algebra<T>, args: T[], out: T, g: T) => T[];
+  /** Precedence of the printed result (9 = atom: a name, a number, a call). */
+  prec: number;
+  text: Style;
+  tex: Style;
+  formula: Style;
+}
+
+const ATOM = 9;
+const call = (fn: string): Style => ({ fmt: (a) => `${fn}(${a})`, argPrec: [0] });
+const same = (s: Style) => ({ text: s, tex: s, formula: s });
+
+export const ops: Record<OpName, Rule> = {
+  // d(a+b)/da = 1, d(a+b)/db = 1
+  add: {
+    arity: 2, prec: 1,
+    eval: (a, b) => a + b,
+    grad: (_A, _args, _out, g) => [g, g],
+    ...same({ fmt: (a, b) => `${a} + ${b}`, argPrec: [1, 2] }),
+  },
+  // d(a-b)/da = 1, d(a-b)/db = -1
+  sub: {
+    arity: 2, prec: 1,
+    eval: (a, b) => a - b,
+    grad: (A, _args, _out, g) => [g, A.neg(g)],
+    ...same({ fmt: (a, b) => `${a} - ${b}`, argPrec: [1, 2] }),
+  },
+  // d(ab)/da = b, d(ab)/db = a
+  mul: {
+    arity: 2, prec: 2,
+    eval: (a, b) => a * b,
+    grad: (A, [a, b], _out, g) => [A.mul(g, b!), A.mul(g, a!)],
+    text: { fmt: (a, b) => `${a} * ${b}`, argPrec: [2, 3] },
+    tex: { fmt: (a, b) => `${a} \\cdot ${b}`, argPrec: [2, 3] },
+    formula: { fmt: (a, b) => `${a}*${b}`, argPrec: [2, 3] },
+  },
+  // d(a/b)/da = 1/b, d(a/b)/db = -a/b²
+  div: {
+    arity: 2, prec: 2,
+    eval: (a, b) => a / b,
+    grad: (A, [a, b], _out, g) => [A.div(g, b!), A.neg(A.div(A.mul(g, a!), A.square(b!)))],
+    text: { fmt: (a, b) => `${a} / ${b}`, argPrec: [2, 3] },
+    tex: { fmt: (a, b) => `\\frac{${a}}{${b}}`, argPrec: [0, 0] },
+    formula: { fmt: (a, b) => `${a}/${b}`, argPrec: [2, 3] },
+  },
+  // d(-a)/da = -1. The argument of a minus sign is parenthesised unless atomic:
+  // spreadsheets read -a^2 as (-a)^2.
+  neg: {
+    arity: 1, prec: 1.5,
+    eval: (a) => -a,
+    grad: (A, _args, _out, g) => [A.neg(g)],
+    ...same({ fmt: (a) => `-${a}`, argPrec: [5] }),
+  },
+  // d(a²)/da = 2a
+  square: {
+    arity: 1, prec: 4,
+    eval: (a) => a * a,
+    grad: (A, [a], _out, g) => [A.mul(g, A.mul(A.const(2), a!))],
+    text: { fmt: (a) => `${a}^2`, argPrec: [ATOM] },
+    tex: { fmt: (a) => `${a}^{2}`, argPrec: [ATOM] },
+    formula: { fmt: (a) => `${a}^2`, argPrec: [ATOM] },
+  },
+  // d relu(a)/da = step(a), which is 0 at a = 0 exactly (PyTorch's convention).
+  relu: {
+    arity: 1, prec: ATOM,
+    eval: (a) => (a > 0 ? a : 0),
+    grad: (A, [a], _out, g) => [A.mul(g, A.step(a!))],
+    text: call('relu'),
+    tex: call('\\operatorname{ReLU}'),
+    formula: { fmt: (a) => `MAX(0,${a})`, argPrec: [0] },
+  },
+  // step(a) = 1 if a > 0 else 0; its derivative is 0 everywhere it exists.
+  step: {
+    arity: 1, prec: ATOM,
+    eval: (a) => (a > 0 ? 1 : 0),
+    grad: (A) => [A.const(0)],
+    text: call('step'),
+    tex: call('\\operatorname{step}'),
+    formula: { fmt: (a) => `IF(${a}>0,1,0)`, argPrec: [0] },
+  },
+  // σ'(a) = σ(a)(1 - σ(a)), written with the output so it reads a·(1 - a)
+  sigmoid: {
+    arity: 1, prec: ATOM,
+    eval: (a) => 1 / (1 + Math.exp(-a)),
+    grad: (A, _args, out, g) => [A.mul(g, A.mul(out, A.sub(A.const(1), out)))],
+    text: call('sigmoid'),
+    tex: call('\\sigma'),
+    formula: { fmt: (a) => `(1/(1+EXP(-${a})))`, argPrec: [5] },
+  },
+  // tanh'(a) = 1 - tanh(a)²
+  tanh: {
+    arity: 1, prec: ATOM,
+    eval: Math.tanh,
+    grad: (A, _args, out, g) => [A.mul(g, A.sub(A.const(1), A.square(out)))],
+    text: call('tanh'),
+    tex: call('\\tanh'),
+    formula: call('TANH'),
+  },
+  // exp'(a) = exp(a)
+  exp: {
+    arity: 1, prec: ATOM,
+    eval: Math.exp,
+    grad: (A, _args, out, g) => [A.mul(g, out)],
+    text: call('exp'),
+    tex: { fmt: (a) => `e^{${a}}`, argPrec: [0] },
+    formula: call('EXP'),
+  },
+};
+
+export const opNames = Object.keys(ops) as OpName[];
