@@ -1,42 +1,45 @@
-// Backprop: numeric reverse mode. The same rule table as the symbolic
-// derivative, applied to numbers: walk from the loss down, turn each node's
-// adjoint into contributions to its arguments, and accumulate with + so a value
+// Backprop: reverse mode. Walk from the loss down (reverse creation order is
+// reverse topological order), turn each node's adjoint into contributions to
+// its arguments with the rule table's `grad`, and accumulate with + so a value
 // used twice gets both contributions.
+//
+// The walk is generic over the Algebra: with numbers it is backprop; with
+// JavaScript source (compile.ts) it is the backward half of a compiled step.
 
-import { numeric, type Dtype } from './algebra.ts';
+import { numeric, type Algebra, type Dtype } from './algebra.ts';
 import type { Graph } from './graph.ts';
 import { ops, type OpName } from './ops.ts';
 
-/** Adjoint ∂root/∂node of every node with id ≤ root, from forward `values`. */
-export function adjoints(g: Graph, values: Float64Array, root: number, dtype: Dtype = 'float64'): Float64Array {
-  const A = numeric(dtype);
-  const adj = new Float64Array(root + 1);
-  const reached = new Uint8Array(root + 1);
-  adj[root] = 1;
-  reached[root] = 1;
-  const accumulate = (id: number, c: number) => {
-    adj[id] = reached[id] ? A.add(adj[id]!, c) : c;
-    reached[id] = 1;
+/** Adjoints ∂root/∂node (undefined where the root does not depend on the node). */
+export function reverse<T>(g: Graph, values: ArrayLike<T>, root: number, A: Algebra<T>): (T | undefined)[] {
+  const adj: (T | undefined)[] = new Array(root + 1);
+  adj[root] = A.const(1);
+  const accumulate = (id: number, c: T) => {
+    const seen = adj[id];
+    adj[id] = seen === undefined ? c : A.add(seen, c);
   };
   for (let id = root; id >= 0; id--) {
-    if (!reached[id]) continue;
+    const g_ = adj[id];
     const n = g.nodes[id]!;
-    if (n.op === 'let') accumulate(n.args[0]!, adj[id]!);
-    if (n.args.length === 0 || n.op === 'let') continue;
+    if (g_ === undefined || n.args.length === 0) continue;
+    if (n.op === 'let') {
+      accumulate(n.args[0]!, g_);
+      continue;
+    }
     const args = n.args.map((a) => values[a]!);
-    const parts = ops[n.op as OpName].grad(A, args, values[id]!, adj[id]!);
+    const parts = ops[n.op as OpName].grad(A, args, values[id]!, g_);
     n.args.forEach((a, i) => accumulate(a, parts[i]!));
   }
   return adj;
 }
 
-/** ∂L/∂θ for each named parameter. */
+/** ∂L/∂θ for each named parameter, from forward `values` (see evaluate). */
 export function backprop(g: Graph, values: Float64Array, root: number, params: string[], dtype: Dtype = 'float64'): Record<string, number> {
-  const adj = adjoints(g, values, root, dtype);
+  const adj = reverse(g, values, root, numeric(dtype));
   const out: Record<string, number> = {};
   for (const p of params) {
     const id = g.named(p);
-    out[p] = id === undefined || id > root ? 0 : adj[id]!;
+    out[p] = (id === undefined ? undefined : adj[id]) ?? 0;
   }
   return out;
 }

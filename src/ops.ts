@@ -27,6 +27,8 @@ export interface Rule {
   text: Style;
   tex: Style;
   formula: Style;
+  /** JavaScript source, for compile.ts (arguments are always plain variables). */
+  js: (a: string, b: string) => string;
 }
 
 const ATOM = 9;
@@ -37,6 +39,7 @@ export const ops: Record<OpName, Rule> = {
   // d(a+b)/da = 1, d(a+b)/db = 1
   add: {
     arity: 2, prec: 1,
+    js: (a, b) => `${a} + ${b}`,
     eval: (a, b) => a + b,
     grad: (_A, _args, _out, g) => [g, g],
     ...same({ fmt: (a, b) => `${a} + ${b}`, argPrec: [1, 2] }),
@@ -44,6 +47,7 @@ export const ops: Record<OpName, Rule> = {
   // d(a-b)/da = 1, d(a-b)/db = -1
   sub: {
     arity: 2, prec: 1,
+    js: (a, b) => `${a} - ${b}`,
     eval: (a, b) => a - b,
     grad: (A, _args, _out, g) => [g, A.neg(g)],
     ...same({ fmt: (a, b) => `${a} - ${b}`, argPrec: [1, 2] }),
@@ -51,6 +55,7 @@ export const ops: Record<OpName, Rule> = {
   // d(ab)/da = b, d(ab)/db = a
   mul: {
     arity: 2, prec: 2,
+    js: (a, b) => `${a} * ${b}`,
     eval: (a, b) => a * b,
     grad: (A, [a, b], _out, g) => [A.mul(g, b!), A.mul(g, a!)],
     text: { fmt: (a, b) => `${a} * ${b}`, argPrec: [2, 3] },
@@ -60,6 +65,7 @@ export const ops: Record<OpName, Rule> = {
   // d(a/b)/da = 1/b, d(a/b)/db = -a/b²
   div: {
     arity: 2, prec: 2,
+    js: (a, b) => `${a} / ${b}`,
     eval: (a, b) => a / b,
     grad: (A, [a, b], _out, g) => [A.div(g, b!), A.neg(A.div(A.mul(g, a!), A.square(b!)))],
     text: { fmt: (a, b) => `${a} / ${b}`, argPrec: [2, 3] },
@@ -70,6 +76,7 @@ export const ops: Record<OpName, Rule> = {
   // spreadsheets read -a^2 as (-a)^2.
   neg: {
     arity: 1, prec: 1.5,
+    js: (a) => `-${a}`,
     eval: (a) => -a,
     grad: (A, _args, _out, g) => [A.neg(g)],
     ...same({ fmt: (a) => `-${a}`, argPrec: [5] }),
@@ -77,6 +84,7 @@ export const ops: Record<OpName, Rule> = {
   // d(a²)/da = 2a
   square: {
     arity: 1, prec: 4,
+    js: (a) => `${a} * ${a}`,
     eval: (a) => a * a,
     grad: (A, [a], _out, g) => [A.mul(g, A.mul(A.const(2), a!))],
     text: { fmt: (a) => `${a}^2`, argPrec: [ATOM] },
@@ -86,6 +94,7 @@ export const ops: Record<OpName, Rule> = {
   // d relu(a)/da = step(a), which is 0 at a = 0 exactly (PyTorch's convention).
   relu: {
     arity: 1, prec: ATOM,
+    js: (a) => `(${a} > 0 ? ${a} : 0)`,
     eval: (a) => (a > 0 ? a : 0),
     grad: (A, [a], _out, g) => [A.mul(g, A.step(a!))],
     text: call('relu'),
@@ -95,6 +104,7 @@ export const ops: Record<OpName, Rule> = {
   // step(a) = 1 if a > 0 else 0; its derivative is 0 everywhere it exists.
   step: {
     arity: 1, prec: ATOM,
+    js: (a) => `(${a} > 0 ? 1 : 0)`,
     eval: (a) => (a > 0 ? 1 : 0),
     grad: (A) => [A.const(0)],
     text: call('step'),
@@ -104,6 +114,7 @@ export const ops: Record<OpName, Rule> = {
   // σ'(a) = σ(a)(1 - σ(a)), written with the output so it reads a·(1 - a)
   sigmoid: {
     arity: 1, prec: ATOM,
+    js: (a) => `1 / (1 + Math.exp(-${a}))`,
     eval: (a) => 1 / (1 + Math.exp(-a)),
     grad: (A, _args, out, g) => [A.mul(g, A.mul(out, A.sub(A.const(1), out)))],
     text: call('sigmoid'),
@@ -113,6 +124,7 @@ export const ops: Record<OpName, Rule> = {
   // tanh'(a) = 1 - tanh(a)²
   tanh: {
     arity: 1, prec: ATOM,
+    js: (a) => `Math.tanh(${a})`,
     eval: Math.tanh,
     grad: (A, _args, out, g) => [A.mul(g, A.sub(A.const(1), A.square(out)))],
     text: call('tanh'),
@@ -122,6 +134,7 @@ export const ops: Record<OpName, Rule> = {
   // exp'(a) = exp(a)
   exp: {
     arity: 1, prec: ATOM,
+    js: (a) => `Math.exp(${a})`,
     eval: Math.exp,
     grad: (A, _args, out, g) => [A.mul(g, out)],
     text: call('exp'),

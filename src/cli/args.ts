@@ -1,0 +1,69 @@
+// Command-line plumbing shared by the commands: flag parsing, the config from
+// a file or a preset, and the error that becomes a one-line message and exit 2.
+
+import { readFileSync, statSync } from 'node:fs';
+import { parseConfig, type Config } from '../config.ts';
+import { preset } from '../presets.ts';
+
+/** A user's mistake: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface Parsed {
+  positional: string[];
+  flags: Record<string, string | true>;
+}
+
+/** Parses `--flag value`, `--flag=value` and boolean `--flag` (names listed in `booleans`). */
+export function parseArgs(argv: string[], known: { values: string[]; booleans?: string[] }): Parsed {
+  const positional: string[] = [];
+  const flags: Record<string, string | true> = {};
+  const allowed = [...known.values, ...(known.booleans ?? [])].map((f) => `--${f}`).join(', ') || 'none';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const [name, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    if (known.booleans?.includes(name)) flags[name] = true;
+    else if (known.values.includes(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name}: needs a value`);
+      flags[name] = value;
+    } else throw new UsageError(`${a}: unknown option (allowed: ${allowed})`);
+  }
+  return { positional, flags };
+}
+
+export const MAX_CONFIG_BYTES = 1 << 20;
+
+export function readConfigFile(path: string): Config {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) throw new UsageError(`${path}: not a file`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${path}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (size > MAX_CONFIG_BYTES) throw new UsageError(`${path}: config file is ${size} bytes; at most ${MAX_CONFIG_BYTES} are allowed`);
+  return parseConfig(readFileSync(path, 'utf8'));
+}
+
+/** The run's config: `<config.json>` or `--preset NAME`, then `--dtype` if given. */
+export function configFrom(p: Parsed, usage: string): Config {
+  const file = p.positional[0];
+  const name = p.flags.preset;
+  if (file !== undefined && name !== undefined) throw new UsageError(`give a config file or --preset, not both (usage: ${usage})`);
+  if (file === undefined && name === undefined) throw new UsageError(`missing config: give a config.json or --preset article (usage: ${usage})`);
+  const config = name !== undefined ? preset(String(name)) : readConfigFile(file!);
+  const dtype = p.flags.dtype;
+  if (dtype !== undefined) {
+    if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError(`--dtype: must be float32 or float64, got ${JSON.stringify(dtype)}`);
+    config.dtype = dtype;
+  }
+  return config;
+}

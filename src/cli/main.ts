@@ -1,0 +1,53 @@
+// The `xlgrad` command: dispatch to a subcommand; user mistakes become one line
+// on stderr and exit code 2, never a stack trace.
+
+import { ConfigError } from '../config.ts';
+import { UsageError } from './args.ts';
+import { runCommand, usage as runUsage } from './run.ts';
+import { traceCommand, usage as traceUsage } from './trace.ts';
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+type Command = (argv: string[], io: Io) => number | Promise<number>;
+
+const commands: Record<string, { run: Command; usage: string; about: string }> = {
+  run: { run: runCommand, usage: runUsage, about: 'train and print every epoch as a table' },
+  trace: { run: traceCommand, usage: traceUsage, about: 'train and print the full trace as JSON' },
+};
+
+function help(): string {
+  const rows = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.about}`);
+  return ['usage: xlgrad <command> [options]', '', ...rows].join('\n');
+}
+
+/** Errors whose message is for the user as it is. */
+export function isUserError(e: unknown): e is Error {
+  return e instanceof UsageError || e instanceof ConfigError || (e instanceof Error && (e as { userFacing?: boolean }).userFacing === true);
+}
+
+export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.err(`xlgrad: unknown command ${JSON.stringify(name)} (commands: ${Object.keys(commands).join(', ')})`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (isUserError(e)) {
+      io.err(`xlgrad ${name}: ${e.message}`);
+      return 2;
+    }
+    io.err(`xlgrad ${name}: internal error: ${(e as Error)?.message ?? String(e)} (set XLGRAD_DEBUG=1 for details)`);
+    if (process.env.XLGRAD_DEBUG) io.err(String((e as Error)?.stack));
+    return 70;
+  }
+}

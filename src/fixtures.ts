@@ -1,0 +1,39 @@
+// Reference runs recorded with real PyTorch by fixtures/pytorch/record.py.
+// Statically imported so the same list works in Node and in the browser bundle.
+
+import article from '../fixtures/pytorch/article.json' with { type: 'json' };
+import articleFloat64 from '../fixtures/pytorch/article-float64.json' with { type: 'json' };
+import bigSeed from '../fixtures/pytorch/big-seed.json' with { type: 'json' };
+import deepTanh from '../fixtures/pytorch/deep-tanh.json' with { type: 'json' };
+import identityFloat64 from '../fixtures/pytorch/identity-float64.json' with { type: 'json' };
+import kink from '../fixtures/pytorch/kink.json' with { type: 'json' };
+import sigmoidMse from '../fixtures/pytorch/sigmoid-mse.json' with { type: 'json' };
+import tanhHalf from '../fixtures/pytorch/tanh-half.json' with { type: 'json' };
+import wideRelu from '../fixtures/pytorch/wide-relu.json' with { type: 'json' };
+import { normalizeConfig, type Config } from './config.ts';
+
+type Values = Record<string, number>;
+
+export interface Fixture {
+  name: string;
+  description: string;
+  /** torch.__version__ of the recording. */
+  torch: string;
+  cpuCapability: string | null;
+  config: Config;
+  init: Values;
+  /** The initial draw of PyTorch's portable kernels (ATEN_CPU_CAPABILITY=default), for seeded runs. */
+  initPortable: Values | null;
+  epochs: { epoch: number; params: Values; nodes: Values; yhat: number[]; loss: number; grads: Values }[];
+  final: Values;
+}
+
+const recorded = [article, articleFloat64, sigmoidMse, tanhHalf, wideRelu, deepTanh, kink, identityFloat64, bigSeed];
+
+export const fixtures: Fixture[] = recorded.map((f) => ({ ...(f as unknown as Fixture), config: normalizeConfig(f.config) }));
+
+/** The recorded fixture whose configuration equals `config` (same net, data, init, lr, dtype; at least as many epochs). */
+export function findFixture(config: Config): Fixture | undefined {
+  const key = (c: Config) => JSON.stringify({ ...c, epochs: 0 });
+  return fixtures.find((f) => key(f.config) === key(config) && f.config.epochs >= config.epochs);
+}
