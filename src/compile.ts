@@ -26,17 +26,18 @@ export function compileTrainLoop(net: Network, config: Pick<Config, 'lr' | 'dtyp
   const literal = (v: number) => `(${Object.is(v, -0) ? '-0' : String(f32 ? Math.fround(v) : v)})`;
   const code = algebra<string>(literal, (op, a, b) => emit(ops[op].js(a, b ?? '')));
 
-  // Forward pass: one local per node.
+  // Forward pass: one local per node. Leaves are rounded like evaluate's (a
+  // float32 tensor built from 1.43 holds fround(1.43)).
   const values: string[] = [];
   for (let id = 0; id <= loss; id++) {
     const n = g.nodes[id]!;
     const v = `v${id}`;
     values.push(v);
     if (n.op === 'const') lines.push(`const ${v} = ${literal(n.value!)};`);
-    else if (n.op === 'param') lines.push(`const ${v} = p[${net.params.indexOf(n.name!)}];`);
+    else if (n.op === 'param') lines.push(`const ${v} = ${round(`p[${net.params.indexOf(n.name!)}]`)};`);
     else if (n.op === 'input') {
       const [arr, i] = n.name![0] === 'x' ? ['x', net.x.indexOf(n.name!)] : ['y', net.y.indexOf(n.name!)];
-      lines.push(`const ${v} = ${arr}[${i}];`);
+      lines.push(`const ${v} = ${round(`${arr}[${i}]`)};`);
     } else if (n.op === 'let') lines.push(`const ${v} = v${n.args[0]};`);
     else lines.push(`const ${v} = ${round(ops[n.op].js(`v${n.args[0]}`, `v${n.args[1] ?? ''}`))};`);
   }

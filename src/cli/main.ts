@@ -28,7 +28,20 @@ export function isUserError(e: unknown): e is Error {
   return e instanceof UsageError || e instanceof ConfigError || (e instanceof Error && (e as { userFacing?: boolean }).userFacing === true);
 }
 
-export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }): Promise<number> {
+/**
+ * The process's stdout and stderr. A reader that closes early (`xlgrad trace … | head`)
+ * makes the next write fail with EPIPE; that is the reader's choice, not an error,
+ * so the program ends quietly instead of crashing with a stack trace.
+ */
+function stdio(): Io {
+  process.stdout.once('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(0);
+  });
+  return { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+}
+
+export async function main(argv: string[], io: Io = stdio()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.out(help());

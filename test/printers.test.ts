@@ -1,0 +1,75 @@
+// The printers as artefacts: the article's formulas in plain text and TeX are
+// snapshot as readable files under test/snapshots/ (a mismatch writes
+// <name>-changed.txt beside the committed file); every expression is checked
+// to use only numbers, names, + - * / ^, parentheses and the known functions.
+
+import { describe, expect, it } from 'vitest';
+import { fixtures } from '../src/fixtures.ts';
+import { network, type Network } from '../src/network.ts';
+import { texEquation, texName } from '../src/toTex.ts';
+import { expressionsOf, networkOf } from '../src/trace.ts';
+import { snapshot } from './helpers.ts';
+
+const article = network({ layers: [1, 2, 2, 1], activation: 'relu', outputActivation: 'identity', loss: 'squared_error' });
+
+const textLines = (net: Network) => Object.entries(expressionsOf(net)).map(([name, e]) => `${name} = ${e}`).join('\n') + '\n';
+const texLines = (net: Network) => [...net.nodes, ...net.adjoints].map((name) => texEquation(net.graph, net.id[name]!)).join('\n') + '\n';
+
+describe('snapshots', () => {
+  it('expressionsOf(article) matches test/snapshots/article-expressions.txt', () => {
+    const text = textLines(article);
+    expect(text).toBe(snapshot('article-expressions.txt', text));
+  });
+
+  it('texEquation for every node and adjoint of the article matches test/snapshots/article-tex.txt', () => {
+    const tex = texLines(article);
+    expect(tex).toBe(snapshot('article-tex.txt', tex));
+  });
+
+  it('expressionsOf(tanh-half net) matches test/snapshots/tanh-half-expressions.txt (tanh and ½·SSE rules)', () => {
+    const net = networkOf(fixtures.find((f) => f.name === 'tanh-half')!.config);
+    const text = textLines(net);
+    expect(text).toBe(snapshot('tanh-half-expressions.txt', text));
+  });
+});
+
+const FUNCTIONS = ['relu', 'step', 'sigmoid', 'tanh', 'exp'];
+
+/** The tokens of a plain-text expression that are NOT a number, a known name, an operator, a parenthesis or a known function call. */
+function strangeTokens(expr: string, names: Set<string>): string[] {
+  const token = /\s*(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)(\()?|([-+*/^()])|(\S+))/gy;
+  const strange: string[] = [];
+  for (const m of expr.matchAll(token)) {
+    const [, num, name, call, op, other] = m;
+    if (num !== undefined || op !== undefined) continue;
+    if (name !== undefined && (call ? FUNCTIONS.includes(name) : names.has(name))) continue;
+    strange.push(other ?? m[0].trim());
+  }
+  return strange;
+}
+
+describe('expressionsOf(net) uses only numbers, names, + - * / ^, parentheses and relu/step/sigmoid/tanh/exp', () => {
+  const nets = [['article', article] as const, ...fixtures.map((f) => [f.name, networkOf(f.config)] as const)];
+  it.each(nets)('%s', (_name, net) => {
+    const names = new Set(Object.keys(net.id));
+    const strange = Object.entries(expressionsOf(net)).flatMap(([n, e]) => strangeTokens(e, names).map((t) => `${n}: ${t}`));
+    expect(strange).toEqual([]);
+  });
+
+  it('the checker itself rejects what it should', () => {
+    const names = new Set(['a1', 'w1']);
+    expect(strangeTokens('w1 * a1 + max(a1) - a1 % 2 + NaN + q9 + 1e-7', names)).toEqual(['max(', '%', 'NaN', 'q9']);
+  });
+});
+
+describe('texName(name)', () => {
+  it.each([
+    ['w8', 'w_{8}'],
+    ['yhat1', '\\hat{y}_{1}'],
+    ['dL_dw8', '\\frac{\\partial L}{\\partial w_{8}}'],
+    ['dL_dyhat1', '\\frac{\\partial L}{\\partial \\hat{y}_{1}}'],
+    ['L', 'L'],
+  ])('texName(%j) is %j', (name, tex) => {
+    expect(texName(name)).toBe(tex);
+  });
+});
