@@ -1,0 +1,131 @@
+// The notebook's charts as vega-lite specs over one named data set, `table`.
+// A chart cell's value is {spec, values}: the page compiles a spec once and
+// afterwards only swaps the values, which is what keeps a slider fast.
+
+import type { Network } from '../../src/network.ts';
+import type { ActivationPoint } from './activations.ts';
+import type { CombinationPoint } from './combination.ts';
+import type { Slice } from './slice.ts';
+import type { Training } from './training.ts';
+
+export type Spec = Record<string, unknown>;
+
+export interface Chart<T = Record<string, unknown>> {
+  spec: Spec;
+  values: T[];
+}
+
+const WIDTH = 600, HEIGHT = 240;
+const base = (title: string) => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  title: { text: title, anchor: 'start', fontWeight: 500 },
+  width: WIDTH,
+  height: HEIGHT,
+  data: { name: 'table' },
+  config: { font: 'system-ui, sans-serif', axis: { grid: true, gridOpacity: 0.5 }, view: { stroke: null } },
+});
+
+const CURVE_COLOURS = { domain: ['a1 = σ(z1)', 'a2 = σ(z2)', 'z3'], range: ['#4e79a7', '#f28e2b', '#222'] };
+
+export function combinationChart(values: CombinationPoint[]): Chart<CombinationPoint> {
+  const spec = {
+    ...base('a₁, a₂ and their combination z₃ over x'),
+    mark: { type: 'line', strokeWidth: 2 },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: 'x' },
+      y: { field: 'value', type: 'quantitative', title: null },
+      color: { field: 'curve', type: 'nominal', title: null, scale: CURVE_COLOURS, legend: { orient: 'top' } },
+    },
+  };
+  return { spec, values };
+}
+
+export function activationChart(values: ActivationPoint[]): Chart<ActivationPoint> {
+  const spec = {
+    ...base('Activation functions f(x) (solid) and their derivatives f′(x) (dashed)'),
+    mark: { type: 'line', strokeWidth: 2, clip: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: 'x' },
+      y: { field: 'value', type: 'quantitative', title: null, scale: { domain: [-1.2, 2.2] } },
+      color: { field: 'fn', type: 'nominal', title: null, legend: { orient: 'top' } },
+      strokeDash: { field: 'kind', type: 'nominal', title: null, legend: { orient: 'top' } },
+    },
+  };
+  return { spec, values };
+}
+
+/** Every `stride`-th epoch and always the last, so a long run stays a few hundred points. */
+function sampled(epochs: number, max = 400): number[] {
+  const stride = Math.max(1, Math.ceil(epochs / max));
+  const out: number[] = [];
+  for (let e = 1; e <= epochs; e += stride) out.push(e);
+  if (out.at(-1) !== epochs) out.push(epochs);
+  return out;
+}
+
+export function lossChart(t: Training, selected: number): Chart<{ epoch: number; loss: number; selected: boolean }> {
+  const values = sampled(t.epochs).concat(selected).filter((e, i, a) => a.indexOf(e) === i)
+    .map((epoch) => ({ epoch, loss: t.losses[epoch - 1]!, selected: epoch === selected }))
+    .filter((d) => Number.isFinite(d.loss))
+    .sort((a, b) => a.epoch - b.epoch);
+  const spec = {
+    ...base('Loss over epochs'),
+    encoding: { x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } }, y: { field: 'loss', type: 'quantitative', title: 'L', scale: { zero: false } } },
+    layer: [
+      { mark: { type: 'line', point: t.epochs <= 30, color: '#4e79a7' } },
+      { transform: [{ filter: 'datum.selected' }], mark: { type: 'point', filled: true, size: 90, color: '#e15759' } },
+    ],
+  };
+  return { spec, values };
+}
+
+export function trajectoryChart(t: Training, net: Network): Chart<{ epoch: number; param: string; value: number }> {
+  const P = net.params.length;
+  const values: { epoch: number; param: string; value: number }[] = [];
+  // Row e − 1 holds the parameters entering epoch e; row `epochs` the final ones.
+  for (const e of sampled(t.epochs + 1)) {
+    net.params.forEach((param, i) => {
+      const value = t.params[(e - 1) * P + i]!;
+      if (Number.isFinite(value)) values.push({ epoch: e, param, value });
+    });
+  }
+  const spec = {
+    ...base('Parameter trajectories (value entering each epoch; the last point is after the final update)'),
+    mark: { type: 'line', point: t.epochs <= 30, strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
+      y: { field: 'value', type: 'quantitative', title: 'θ' },
+      color: { field: 'param', type: 'nominal', title: null, sort: net.params, scale: { scheme: 'tableau20' }, legend: { orient: 'right', columns: 1 } },
+    },
+  };
+  return { spec, values };
+}
+
+/** The tangent segment shortened where it would leave the curve's range, so the y axis fits the curve. */
+function clipped(s: Slice, lo: number, hi: number): Slice['points'] {
+  return s.points.map((p) => {
+    if (p.series !== 'tangent (backprop)' || (p.L >= lo && p.L <= hi)) return p;
+    const bound = p.L > hi ? hi : lo;
+    return { ...p, theta: s.theta + (bound - s.loss) / s.gradient, L: bound };
+  });
+}
+
+export function sliceChart(s: Slice): Chart<Slice['points'][number]> {
+  const curve = s.points.filter((p) => p.series === 'L(θ)' && Number.isFinite(p.L)).map((p) => p.L);
+  const lo = Math.min(...curve), hi = Math.max(...curve), pad = (hi - lo) * 0.1 || 0.5;
+  const series = { domain: ['L(θ)', 'tangent (backprop)', 'secant (finite difference)'] };
+  const spec = {
+    ...base(`L as a function of ${s.param}, every other parameter held`),
+    encoding: {
+      x: { field: 'theta', type: 'quantitative', title: s.param, scale: { zero: false, nice: false }, axis: { tickCount: 8 } },
+      y: { field: 'L', type: 'quantitative', title: 'L', scale: { zero: false } },
+      color: { field: 'series', type: 'nominal', title: null, scale: { ...series, range: ['#222', '#e15759', '#59a14f'] }, legend: { orient: 'top' } },
+      strokeDash: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top' }, scale: { ...series, range: [[1, 0], [1, 0], [6, 3]] } },
+    },
+    layer: [
+      { mark: { type: 'line', strokeWidth: 2 } },
+      { transform: [{ filter: "datum.series != 'L(θ)'" }], mark: { type: 'point', filled: true, size: 40 } },
+    ],
+  };
+  return { spec, values: clipped(s, lo - pad, hi + pad).filter((p) => Number.isFinite(p.L) && Number.isFinite(p.theta)) };
+}

@@ -1,0 +1,75 @@
+// The network as an SVG drawing (markup text, so it is testable without a
+// DOM): units in columns, edges labelled with their weights and coloured by
+// ∂L/∂w (red positive, blue negative, grey zero), dead ReLU units greyed.
+// Hovering an edge or a unit shows its numbers (SVG <title>).
+
+import type { Network } from '../../src/network.ts';
+import type { EpochTrace } from '../../src/trace.ts';
+import { num } from './format.ts';
+
+interface Unit {
+  x: number;
+  y: number;
+  label: string;
+  caption: string;
+  title: string;
+  dead: boolean;
+}
+
+const W = 680, ROW = 78, PAD = 46;
+
+const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const sub = (name: string) => name.replace(/^yhat/, 'ŷ').replace(/(\d+)$/, (d) => [...d].map((c) => '₀₁₂₃₄₅₆₇₈₉'[+c]).join(''));
+
+/** Edge colour: the sign of the gradient, its strength relative to the largest one. */
+function gradColour(g: number, max: number): string {
+  if (g === 0 || max === 0 || !Number.isFinite(g)) return 'rgb(190,190,190)';
+  const t = 0.25 + 0.75 * Math.min(1, Math.abs(g) / max);
+  return g > 0 ? `rgba(200,45,40,${t.toFixed(3)})` : `rgba(35,105,190,${t.toFixed(3)})`;
+}
+
+function columns(net: Network, e: EpochTrace, x: readonly number[]): Unit[][] {
+  const sizes = [net.layers[0]!.fanIn, ...net.layers.map((l) => l.fanOut)];
+  const height = Math.max(...sizes) * ROW;
+  const place = (l: number, j: number) => ({ x: PAD + 20 + ((W - 2 * PAD - 40) * l) / (sizes.length - 1), y: 30 + (height - sizes[l]! * ROW) / 2 + ROW * (j + 0.5) });
+  const cols: Unit[][] = [net.x.map((name, j) => ({ ...place(0, j), label: sub(name), caption: `${sub(name)} = ${num(x[j]!)}`, title: `input ${name} = ${num(x[j]!)}`, dead: false }))];
+  let z = 0, a = 0, unit = 0;
+  net.layers.forEach((layer, l) => {
+    const last = l === net.layers.length - 1;
+    const act = last ? net.arch.outputActivation : net.arch.activation;
+    cols.push(layer.biases.map((b, j) => {
+      const zName = `z${++z}`, aName = last ? `yhat${j + 1}` : `a${++a}`;
+      const zv = e.nodes[zName]!, av = e.nodes[aName]!;
+      const dead = act === 'relu' && !(zv > 0);
+      const title = `${last ? 'output' : `unit ${unit + 1}`}: ${zName} = ${num(zv)}, ${aName} = ${num(av)}, ${b} = ${num(e.params[b]!)}, ∂L/∂${b} = ${num(e.grads.backprop[b]!)}${dead ? ' (dead: ReLU input ≤ 0, no gradient flows back)' : ''}`;
+      return { ...place(l + 1, j), label: last ? sub(aName) : String(++unit), caption: `${sub(aName)} = ${num(av)}`, title, dead };
+    }));
+  });
+  return cols;
+}
+
+export function diagram(net: Network, e: EpochTrace, x: readonly number[]): string {
+  const cols = columns(net, e, x);
+  const height = Math.max(...cols.map((c) => c.length)) * ROW + 60;
+  const weights = net.layers.flatMap((l) => l.weights);
+  const maxGrad = Math.max(0, ...weights.map((w) => Math.abs(e.grads.backprop[w]!)).filter(Number.isFinite));
+  const maxW = Math.max(1e-12, ...weights.map((w) => Math.abs(e.params[w]!)).filter(Number.isFinite));
+  const labelled = weights.length <= 32;
+  const edges: string[] = [], labels: string[] = [];
+  net.layers.forEach((layer, l) => {
+    layer.weights.forEach((w, k) => {
+      const from = cols[l]![k % layer.fanIn]!, to = cols[l + 1]![Math.floor(k / layer.fanIn)]!;
+      const value = e.params[w]!, g = e.grads.backprop[w]!;
+      const width = (1 + 4 * Math.min(1, Math.abs(value) / maxW)).toFixed(2);
+      edges.push(`<g class="edge" data-param="${w}"><title>${escape(`${w} = ${num(value)}   ∂L/∂${w} = ${num(g)}`)}</title><line x1="${from.x}" y1="${from.y}" x2="${to.x}" y2="${to.y}" stroke="${gradColour(g, maxGrad)}" stroke-width="${width}"/></g>`);
+      if (labelled) {
+        const t = 0.3 + 0.12 * (k % 2);
+        const lx = from.x + (to.x - from.x) * t, ly = from.y + (to.y - from.y) * t;
+        labels.push(`<text class="weight" x="${lx.toFixed(1)}" y="${(ly - 4).toFixed(1)}">${escape(`${sub(w)} ${Number(value.toPrecision(3))}`)}</text>`);
+      }
+    });
+  });
+  const units = cols.flat().map((u) =>
+    `<g class="unit${u.dead ? ' dead' : ''}"><title>${escape(u.title)}</title><circle cx="${u.x}" cy="${u.y}" r="17"/><text class="label" x="${u.x}" y="${u.y + 5}">${escape(u.label)}</text><text class="caption" x="${u.x}" y="${u.y + 33}">${escape(u.caption)}</text></g>`);
+  return `<svg class="network" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-label="network diagram">${edges.join('')}${labels.join('')}${units.join('')}</svg>`;
+}

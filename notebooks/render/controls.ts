@@ -1,0 +1,185 @@
+// The page's controls, built with @observablehq/inputs. A control never
+// computes anything: it reports what the user typed, and the page redefines
+// the matching input cell. Problems found by the `checked` cell are shown
+// next to the control they concern.
+
+import * as Inputs from '@observablehq/inputs';
+import { paramNames } from '../../src/config.ts';
+import { presets } from '../../src/presets.ts';
+import { COEFFICIENT_NAMES, type Coefficients } from '../cells/combination.ts';
+import type { Checked, RawInput } from '../cells/input.ts';
+
+const field = (name: string, control: HTMLElement, cls = '') => {
+  const wrap = document.createElement('div');
+  wrap.className = `field ${cls}`.trim();
+  wrap.dataset.field = name;
+  const msg = document.createElement('div');
+  msg.className = 'message';
+  msg.setAttribute('role', 'alert');
+  wrap.append(control, msg);
+  return wrap;
+};
+
+const group = (title: string, ...children: HTMLElement[]) => {
+  const g = document.createElement('fieldset');
+  const legend = document.createElement('legend');
+  legend.textContent = title;
+  g.append(legend, ...children);
+  return g;
+};
+
+/** Seven sliders for the coefficients of Figure 1. */
+export function coefficientSliders(el: HTMLElement, value: Coefficients, onChange: (c: Coefficients) => void): void {
+  const current = { ...value };
+  el.replaceChildren(...COEFFICIENT_NAMES.map((name) => {
+    const input = Inputs.range([-3, 3], { label: name, value: value[name], step: 0.001 });
+    input.addEventListener('input', () => {
+      current[name] = input.value;
+      onChange({ ...current });
+    });
+    return input;
+  }));
+}
+
+export interface FormHandlers {
+  change: (raw: RawInput) => void;
+  preset: (name: string) => void;
+  /** The initial parameters of the current valid configuration, to fill the weight boxes. */
+  initialWeights: () => Record<string, number>;
+}
+
+/** The input form for `raw`; rebuilt when the architecture changes (a preset). */
+export function inputForm(el: HTMLElement, raw: RawInput, on: FormHandlers): void {
+  const state: RawInput = structuredClone(raw);
+  const emit = () => on.change(structuredClone(state));
+  const text = (name: string, label: string, value: string, set: (v: string) => void) => {
+    const input = Inputs.text({ label, value, spellcheck: false, autocomplete: 'off' });
+    input.addEventListener('input', () => {
+      set(input.value);
+      emit();
+    });
+    return field(name, input);
+  };
+
+  const preset = Inputs.select(['custom', ...Object.keys(presets)], { label: 'preset', value: Object.keys(presets).includes(raw.preset) ? raw.preset : 'custom' });
+  preset.addEventListener('input', () => on.preset(preset.value));
+  const arch = document.createElement('p');
+  arch.className = 'arch';
+  arch.textContent = `layers ${raw.layers.join('-')} · ${raw.activation} hidden units · ${raw.outputActivation} output · ${raw.loss.replace(/_/g, ' ')} loss`;
+
+  const xs = raw.x.map((v, i) => {
+    const slider = Inputs.range([-3, 3], { label: raw.x.length > 1 ? `x${i + 1}` : 'x', value: Number(v), step: 0.01 });
+    slider.addEventListener('input', () => {
+      state.x[i] = String(slider.value);
+      emit();
+    });
+    return field(`x.${i}`, slider);
+  });
+  const ys = raw.y.map((v, i) => text(`y.${i}`, raw.y.length > 1 ? `y${i + 1}` : 'y', v, (s) => (state.y[i] = s)));
+  const lr = text('lr', 'learning rate', raw.lr, (s) => (state.lr = s));
+  const epochs = text('epochs', 'epochs', raw.epochs, (s) => (state.epochs = s));
+  const dtype = Inputs.radio(['float32', 'float64'], { label: 'dtype', value: raw.dtype });
+  dtype.addEventListener('input', () => {
+    state.dtype = dtype.value;
+    emit();
+  });
+
+  const seed = text('seed', 'seed', raw.seed, (s) => (state.seed = s));
+  const names = paramNames(raw.layers);
+  const weightBoxes = names.map((p) => text(`weights.${p}`, p, raw.weights[p] ?? '', (s) => (state.weights[p] = s)));
+  const weights = document.createElement('div');
+  weights.className = 'weights';
+  weights.dataset.field = 'weights';
+  weights.append(...weightBoxes);
+  const mode = Inputs.radio<RawInput['init']>(['seed', 'weights'], { label: 'initialise with', value: raw.init, format: (m) => (m === 'seed' ? 'PyTorch seed' : 'explicit weights') });
+  const showMode = () => {
+    seed.hidden = state.init !== 'seed';
+    weights.hidden = state.init !== 'weights';
+  };
+  mode.addEventListener('input', () => {
+    state.init = mode.value;
+    if (state.init === 'weights' && names.every((p) => (state.weights[p] ?? '') === '')) {
+      const w = on.initialWeights();
+      names.forEach((p, k) => {
+        state.weights[p] = String(w[p] ?? 0);
+        const box = weightBoxes[k]!.querySelector('input');
+        if (box) box.value = state.weights[p]!;
+      });
+    }
+    showMode();
+    emit();
+  });
+  showMode();
+
+  el.replaceChildren(
+    group('network', field('preset', preset), arch),
+    group('data', ...xs, ...ys),
+    group('training', lr, epochs, field('dtype', dtype)),
+    group('initial parameters', field('init', mode), seed, weights),
+  );
+}
+
+/** Puts each problem next to its input; the `checked` cell's own element says what the page shows meanwhile. */
+export function renderProblems(el: HTMLElement, checked: Checked, form: ParentNode): void {
+  for (const f of form.querySelectorAll<HTMLElement>('.field')) {
+    f.classList.remove('invalid');
+    f.querySelector('.message')!.textContent = '';
+  }
+  const unplaced: string[] = [];
+  for (const e of checked.errors) {
+    const f = form.querySelector<HTMLElement>(`.field[data-field="${e.field}"]`) ?? form.querySelector<HTMLElement>(`[data-field="${e.field}"] .field`);
+    if (f) {
+      f.classList.add('invalid');
+      f.querySelector('.message')!.textContent = e.message;
+    } else unplaced.push(e.message);
+  }
+  el.textContent = '';
+  if (checked.errors.length) {
+    const p = document.createElement('p');
+    p.className = 'problem';
+    p.textContent = `${unplaced.length ? `${unplaced.join('; ')}. ` : ''}Everything below still shows the last valid inputs.`;
+    el.append(p);
+  }
+}
+
+/** A persistent slider for the epoch shown in detail; updated in place so dragging is never interrupted. */
+export function epochSlider(onChange: (epoch: number) => void): { el: HTMLElement; update: (epoch: number, epochs: number) => void } {
+  const el = document.createElement('label');
+  el.className = 'epoch-picker';
+  const caption = document.createElement('span');
+  const input = document.createElement('input');
+  input.type = 'range';
+  input.min = '1';
+  input.step = '1';
+  input.addEventListener('input', () => onChange(Number(input.value)));
+  el.append(caption, input);
+  return {
+    el,
+    update(epoch, epochs) {
+      input.max = String(epochs);
+      input.value = String(epoch);
+      input.disabled = epochs <= 1;
+      caption.textContent = `details for epoch ${epoch} of ${epochs.toLocaleString('en-US')}`;
+    },
+  };
+}
+
+/** A persistent parameter picker for the loss slice. */
+export function paramPicker(el: HTMLElement, onChange: (p: string) => void): (params: string[], value: string) => void {
+  let shown = '';
+  let select: HTMLSelectElement | undefined;
+  return (params, value) => {
+    if (params.join() !== shown || !select) {
+      shown = params.join();
+      const label = document.createElement('label');
+      label.textContent = 'parameter ';
+      select = document.createElement('select');
+      select.append(...params.map((p) => new Option(p, p)));
+      const s = select;
+      s.addEventListener('input', () => onChange(s.value));
+      label.append(select);
+      el.replaceChildren(label);
+    }
+    select.value = value;
+  };
+}

@@ -1,0 +1,153 @@
+// The notebook end to end in real Chromium: the static build served from
+// 127.0.0.1, driven like a user would, with every request checked.
+
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { num } from '../notebooks/cells/format.ts';
+import { ARTICLE } from '../src/config.ts';
+import { trace } from '../src/trace.ts';
+import { buildSite, launchChromium, ROOT, serve } from './chromium.ts';
+
+let browser: Browser;
+let site: { url: string; close: () => Promise<void> };
+let out: string;
+let page: Page;
+const outside: string[] = [];
+const problems: string[] = [];
+const requested: string[] = [];
+
+// textContent, not innerText: a section scrolled out of view is not rendered, but its text is there.
+const text = async (selector: string) => (await page.locator(selector).first().textContent()) ?? '';
+const html = (selector: string) => page.locator(selector).first().innerHTML();
+/** Resolves once every cell recomputed by the last change has been drawn. */
+const settled = () => page.evaluate(() => {
+  const x = (window as unknown as { xlgrad: { tracker: { pending: Set<string> }; settled: () => Promise<void> } }).xlgrad;
+  return x.tracker.pending.size === 0 ? undefined : x.settled();
+});
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'xlgrad-site-'));
+  await buildSite(out);
+  site = await serve(out);
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
+  // Anything not served by our own 127.0.0.1 server is recorded and refused.
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(site.url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  page = await context.newPage();
+  page.on('request', (r) => requested.push(r.url()));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  await page.goto(site.url);
+  await page.waitForFunction(() => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent === '2.8952391', null, { timeout: 30_000 });
+  await settled();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+describe('the notebook in Chromium', () => {
+  it('shows the article: epoch-1 loss 2.8952391, every cell drawn, none failed', async () => {
+    for (const section of await page.locator('main > section').all()) {
+      await section.scrollIntoViewIfNeeded();
+      await settled();
+    }
+    expect(await text('[data-cell="summary"] [data-value="loss"]')).toBe('2.8952391');
+    expect(await text('[data-cell="forward"]')).toContain('2.8952391');
+    expect(await text('[data-cell="gradients"]')).toContain('recorded PyTorch');
+    expect(await page.locator('[data-cell] .cell-error').count()).toBe(0);
+    for (const chart of ['combination', 'activations', 'loss', 'trajectories', 'slice']) {
+      expect(await page.locator(`[data-cell="${chart}"] svg path`).count(), chart).toBeGreaterThan(0);
+    }
+    expect(await page.locator('[data-cell="derivatives"] .katex').count()).toBeGreaterThan(20);
+    expect(requested.filter((u) => /exceljs/.test(u))).toEqual([]);
+  });
+
+  it('moving the x slider updates the loss, the forward table, the TeX and the charts', async () => {
+    const before = { forward: await html('[data-cell="forward"]'), tex: await html('[data-cell="derivatives"]'), chart: await html('[data-cell="loss"] svg'), diagram: await html('[data-cell="diagram"]') };
+    await page.locator('[data-field="x.0"] input[type=range]').fill('2');
+    await page.waitForFunction(() => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent !== '2.8952391');
+    await settled();
+    const expected = trace({ ...ARTICLE, x: [2] }, { numeric: false }).epochs[0]!.loss;
+    expect(await text('[data-cell="summary"] [data-value="loss"]')).toBe(num(expected));
+    // Cells off screen draw when they scroll into view, as Observable's visibility() does.
+    const shown = async (selector: string) => {
+      await page.locator(selector).first().scrollIntoViewIfNeeded();
+      await settled();
+      return html(selector);
+    };
+    await expect.poll(() => shown('[data-cell="forward"]')).not.toBe(before.forward);
+    expect(await text('[data-cell="forward"]')).toContain(num(expected));
+    await expect.poll(() => shown('[data-cell="derivatives"]')).not.toBe(before.tex);
+    await expect.poll(() => shown('[data-cell="loss"] svg')).not.toBe(before.chart);
+    await expect.poll(() => shown('[data-cell="diagram"]')).not.toBe(before.diagram);
+    await page.locator('[data-field="x.0"]').scrollIntoViewIfNeeded();
+    expect(page.url()).toContain('x=2');
+  });
+
+  it('a bad learning rate is reported at its input and the page keeps the last good state', async () => {
+    const loss = await text('[data-cell="summary"] [data-value="loss"]');
+    await page.locator('[data-field="lr"] input').fill('abc');
+    await expect.poll(() => text('[data-field="lr"] .message')).toBe('learning rate: must be a number, got "abc"');
+    expect(await text('[data-cell="checked"]')).toContain('last valid inputs');
+    expect(await text('[data-cell="summary"] [data-value="loss"]')).toBe(loss);
+    await page.locator('[data-field="epochs"] input').fill('1e400');
+    await page.locator('[data-field="lr"] input').fill('0.01');
+    await expect.poll(() => text('[data-field="epochs"] .message')).toBe('epochs: 1e400 is too large for a double; must be a finite number');
+    await page.locator('[data-field="epochs"] input').fill('2');
+    await expect.poll(() => page.locator('.field.invalid').count()).toBe(0);
+    await settled();
+    expect(problems).toEqual([]);
+  });
+
+  it('Download builds the workbook for the current inputs, with its named cells', async () => {
+    expect(requested.filter((u) => /exceljs/.test(u))).toEqual([]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-cell="download"] button').click()]);
+    const file = join(out, download.suggestedFilename());
+    await download.saveAs(file);
+    expect(requested.some((u) => /exceljs/.test(u))).toBe(true);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const valueOf = (name: string) => {
+      const [range] = wb.definedNames.getRanges(name).ranges;
+      const m = /^'?(.+?)'?!\$?([A-Z]+)\$?(\d+)$/.exec(range!)!;
+      const cell = wb.getWorksheet(m[1]!)!.getCell(`${m[2]}${m[3]}`);
+      return typeof cell.value === 'object' && cell.value !== null && 'result' in cell.value ? cell.value.result : cell.value;
+    };
+    expect(valueOf('x_1')).toBe(2);
+    expect(valueOf('lr')).toBe(0.01);
+    for (const name of ['w1_e1', 'L_e1', 'dL_dw8_e1', 'dL_db5_e2']) expect(typeof valueOf(name), name).toBe('number');
+  });
+
+  it('a malformed link says so and keeps the defaults', async () => {
+    const other = await page.context().newPage();
+    await other.goto(`${site.url}#layers=banana`);
+    await other.waitForFunction(() => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent === '2.8952391');
+    expect(await other.locator('[data-cell="hash"]').textContent()).toBe('The link\'s settings could not be read (layers must look like 1-2-2-1, got "banana"); showing the defaults instead.');
+    await other.close();
+  });
+
+  it('loads nothing from outside 127.0.0.1 and logs no error; screenshot in test/output/notebook.png', async () => {
+    mkdirSync(join(ROOT, 'test/output'), { recursive: true });
+    // Scroll through once so every section has drawn its latest value.
+    for (const section of await page.locator('main > section').all()) await section.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await settled();
+    await page.screenshot({ path: join(ROOT, 'test/output/notebook.png'), fullPage: true });
+    expect(outside).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});

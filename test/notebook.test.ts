@@ -1,0 +1,195 @@
+import { Runtime, type Module } from '@observablehq/runtime';
+import { describe, expect, it } from 'vitest';
+import define, { CELLS, DEFAULT_INPUT } from '../notebooks/article.ts';
+import { checkInput, rawInputOf, type RawInput } from '../notebooks/cells/input.ts';
+import { FIGURE_1 } from '../notebooks/cells/combination.ts';
+import { fromHash, toHash, type PageState } from '../notebooks/cells/hash.ts';
+import { networkOf, trace } from '../src/trace.ts';
+import { paramsAt, train } from '../notebooks/cells/training.ts';
+import { ARTICLE, type Config } from '../src/config.ts';
+import { preset } from '../src/presets.ts';
+
+type State = { value: unknown } | { error: string };
+
+/** A notebook whose observers record each cell's latest state and how often it was computed. */
+function notebook() {
+  const states = new Map<string, State>();
+  const runs = new Map<string, number>();
+  const runtime = new Runtime();
+  const main = runtime.module(define, (name) => ({
+    fulfilled(value: unknown) {
+      states.set(name, { value });
+      runs.set(name, (runs.get(name) ?? 0) + 1);
+    },
+    rejected(error: unknown) {
+      states.set(name, { error: String((error as Error)?.message ?? error) });
+      runs.set(name, (runs.get(name) ?? 0) + 1);
+    },
+  }));
+  return { main, states, runs, runtime };
+}
+
+/** Waits until every cell has settled. */
+async function settled(main: Module): Promise<void> {
+  await Promise.all(CELLS.map((n) => main.value(n).catch(() => undefined)));
+}
+
+const value = (states: Map<string, State>, name: string): any => {
+  const s = states.get(name);
+  if (!s || !('value' in s)) throw new Error(`${name} has no value: ${JSON.stringify(s)}`);
+  return s.value;
+};
+
+const withX = (x: string): RawInput => ({ ...structuredClone(DEFAULT_INPUT), x: [x] });
+
+describe('the article notebook', () => {
+  it('define(runtime, observer) computes the article: loss 2.8952391 at epoch 1, PyTorch recorded, every method agreeing', async () => {
+    const { main, states } = notebook();
+    await settled(main);
+    expect(value(states, 'summary')).toMatchObject({ epoch: 1, epochs: 2, loss: '2.8952391', yhat: ['-0.70154023'], lastLoss: '2.7745254', diverged: null });
+    const g = value(states, 'gradients');
+    expect(g.pytorch).toMatch(/^recorded PyTorch/);
+    const nonZero = g.rows.filter((r: any) => r.nonZero).map((r: any) => r.param);
+    expect(nonZero).toEqual(['w8', 'b4', 'b5']);
+    for (const r of g.rows) {
+      // + 0 makes −0 and 0 equal: the recorded PyTorch run writes −0 as 0.
+      expect(r.grads.symbolic + 0).toBe(r.grads.backprop + 0);
+      expect(r.grads.pytorch + 0).toBe(r.grads.backprop + 0);
+      expect(Math.abs(r.grads.workbook - r.grads.backprop)).toBeLessThan(1e-6);
+      expect(Math.abs(r.grads.numeric - r.grads.backprop)).toBeLessThan(1e-6);
+    }
+    for (const name of CELLS) expect(states.get(name), name).toHaveProperty('value');
+  });
+
+  it('main.redefine("input") recomputes the cells that depend on it and only those', async () => {
+    const { main, states, runs } = notebook();
+    await settled(main);
+    const before = Object.fromEntries(runs);
+    // Below x ≈ 1.37 both first-layer ReLUs are dead and L does not depend on x.
+    main.redefine('input', [], () => withX('2'));
+    await settled(main);
+    const recomputed = CELLS.filter((n) => runs.get(n) !== before[n]);
+    expect(recomputed).not.toContain('combination');
+    expect(recomputed).not.toContain('activations');
+    expect(recomputed).toEqual(expect.arrayContaining(['checked', 'config', 'summary', 'forward', 'derivatives', 'gradients', 'sgd', 'loss', 'trajectories', 'slice', 'diagram', 'download']));
+    expect(value(states, 'config').x).toEqual([2]);
+    expect(value(states, 'summary').loss).not.toBe('2.8952391');
+    expect(value(states, 'gradients').pytorch).toMatch(/float32 emulation/);
+  });
+
+  it('main.redefine("selectedEpoch") moves the per-epoch cells and leaves the training alone', async () => {
+    const { main, states, runs } = notebook();
+    await settled(main);
+    const before = Object.fromEntries(runs);
+    main.redefine('selectedEpoch', [], () => 2);
+    await settled(main);
+    expect(value(states, 'summary')).toMatchObject({ epoch: 2, loss: '2.7745254' });
+    expect(runs.get('training')).toBe(before.training);
+    expect(runs.get('trajectories')).toBe(before.trajectories);
+    expect(runs.get('derivatives')).toBe(before.derivatives! + 1);
+  });
+
+  it('a bad input is reported by "checked" and "config" keeps the last good configuration', async () => {
+    const { main, states } = notebook();
+    main.redefine('input', [], () => withX('0.5'));
+    await settled(main);
+    const good = value(states, 'summary').loss;
+    main.redefine('input', [], () => ({ ...withX('3'), lr: '-1' }));
+    await settled(main);
+    expect(value(states, 'checked')).toEqual({ errors: [{ field: 'lr', message: 'lr: must be a number > 0, got -1' }] });
+    expect(value(states, 'config').x).toEqual([0.5]);
+    expect(value(states, 'summary').loss).toBe(good);
+  });
+
+  it('an error in one cell stays in that cell', async () => {
+    const { main, states } = notebook();
+    await settled(main);
+    main.redefine('coefficients', [], () => {
+      throw new Error('no coefficients');
+    });
+    main.redefine('input', [], () => withX('2'));
+    await settled(main);
+    expect(states.get('coefficients')).toEqual({ error: 'no coefficients' });
+    expect(states.get('combination')).toEqual({ error: 'no coefficients' });
+    expect(value(states, 'config').x).toEqual([2]);
+    expect(value(states, 'summary').loss).toMatch(/^\d/);
+  });
+
+  it('a diverging run says "diverged at epoch k" and still renders', async () => {
+    const { main, states } = notebook();
+    main.redefine('input', [], () => ({ ...structuredClone(DEFAULT_INPUT), lr: '1e30', epochs: '50' }));
+    await settled(main);
+    const config: Config = value(states, 'config');
+    const reference = trace(config, { numeric: false });
+    const summary = value(states, 'summary');
+    expect(summary.diverged).toMatch(new RegExp(`^diverged at epoch ${reference.epochs.length}: `));
+    expect(summary.epochs).toBe(reference.epochs.length);
+    for (const name of CELLS) expect(states.get(name), name).toHaveProperty('value');
+  });
+});
+
+describe('train(net, config)', () => {
+  it.each([
+    ['article', ARTICLE],
+    ['article for 300 epochs', { ...ARTICLE, epochs: 300 }],
+    ['kink', preset('kink')],
+    ['tanh-half float64 for 40 epochs', { ...preset('tanh-half'), dtype: 'float64', epochs: 40 } as Config],
+    ['wide-relu', preset('wide-relu')],
+  ])('train(net, %s) records the same parameters and losses as trace()', (_, config) => {
+    const net = networkOf(config);
+    const t = train(net, config);
+    const reference = trace(config, { numeric: false }, net);
+    expect(Array.from(t.losses)).toEqual(reference.epochs.map((e) => e.loss));
+    expect(reference.epochs.map((e) => paramsAt(t, net, e.epoch))).toEqual(reference.epochs.map((e) => e.params));
+    expect(paramsAt(t, net, config.epochs + 1)).toEqual(reference.final);
+  });
+});
+
+describe('checkInput(raw)', () => {
+  const article = () => rawInputOf(ARTICLE, 'article');
+  it.each([
+    ['x', { x: [''] }, 'x.0', 'x: is empty; type a number'],
+    ['x', { x: ['abc'] }, 'x.0', 'x: must be a number, got "abc"'],
+    ['y', { y: ['1e400'] }, 'y.0', 'y: 1e400 is too large for a double; must be a finite number'],
+    ['lr', { lr: '0' }, 'lr', 'lr: must be a number > 0, got 0'],
+    ['epochs', { epochs: '-3' }, 'epochs', 'epochs: must be at least 1, got -3'],
+    ['epochs', { epochs: '2.5' }, 'epochs', 'epochs: must be an integer from 0 to 1,000,000, got 2.5'],
+    ['epochs', { epochs: '6000' }, 'epochs', 'epochs: the page trains at most 5,000 epochs, got 6,000; run longer ones with `xlgrad run`'],
+    ['seed', { seed: '1.5' }, 'seed', 'init.torchSeed: must be an integer between -2^53 and 2^53, got 1.5'],
+  ])('checkInput rejects a bad %s with one message at that input', (_, change, field, message) => {
+    expect(checkInput({ ...article(), ...change } as RawInput)).toEqual({ errors: [{ field, message }] });
+  });
+
+  it('checkInput(rawInputOf(config)) gives the config back, for every preset', () => {
+    for (const name of ['article', 'kink', 'deep-tanh', 'wide-relu']) {
+      const config = preset(name);
+      expect(checkInput(rawInputOf(config, name)).config).toEqual(config);
+    }
+  });
+
+  it('checkInput reads explicit weights, and names a bad one', () => {
+    const raw = rawInputOf(preset('kink'), 'kink');
+    expect(checkInput(raw).config?.init).toEqual(preset('kink').init);
+    expect(checkInput({ ...raw, weights: { ...raw.weights, w3: 'x' } }).errors).toEqual([{ field: 'weights.w3', message: 'w3: must be a number, got "x"' }]);
+  });
+});
+
+describe('toHash(state) and fromHash(hash)', () => {
+  const defaults: PageState = { input: rawInputOf(ARTICLE, 'article'), coefficients: FIGURE_1, epoch: 1, slice: 'w8' };
+
+  it('fromHash(toHash(state)) gives the state back', () => {
+    const state: PageState = { input: { ...rawInputOf(preset('kink'), 'kink'), x: ['0.25'] }, coefficients: { ...FIGURE_1, w1: 2 }, epoch: 2, slice: 'b5' };
+    expect(toHash(state)).toMatch(/^#preset=kink&layers=1-2-2-1&/);
+    expect(fromHash(toHash(state), defaults)).toEqual({ state });
+    expect(fromHash(toHash(defaults), defaults)).toEqual({ state: defaults });
+  });
+
+  it.each([
+    ['#x=1&bogus=2', 'unknown setting "bogus"'],
+    ['#layers=1-2-2-1&x=1,2&y=1', 'x must have 1 value, got 2'],
+    ['#layers=banana', 'layers must look like 1-2-2-1, got "banana"'],
+    ['#layers=1-2-2-1&x=1&y=1&lr=-1&epochs=2', 'lr: must be a number > 0, got -1'],
+  ])('fromHash(%j) keeps the defaults and says why', (hash, why) => {
+    expect(fromHash(hash, defaults)).toEqual({ state: defaults, error: `The link's settings could not be read (${why}); showing the defaults instead.` });
+  });
+});
