@@ -3,8 +3,11 @@
 
 import { ConfigError } from '../config.ts';
 import { UsageError } from './args.ts';
+import { checkCommand, usage as checkUsage } from './check.ts';
+import { exportCommand, usage as exportUsage } from './export.ts';
 import { runCommand, usage as runUsage } from './run.ts';
 import { traceCommand, usage as traceUsage } from './trace.ts';
+import { verifyCommand, usage as verifyUsage } from './verify.ts';
 
 export interface Io {
   out: (line: string) => void;
@@ -16,6 +19,9 @@ type Command = (argv: string[], io: Io) => number | Promise<number>;
 const commands: Record<string, { run: Command; usage: string; about: string }> = {
   run: { run: runCommand, usage: runUsage, about: 'train and print every epoch as a table' },
   trace: { run: traceCommand, usage: traceUsage, about: 'train and print the full trace as JSON' },
+  export: { run: exportCommand, usage: exportUsage, about: 'write the run as an Excel workbook of live formulas' },
+  verify: { run: verifyCommand, usage: verifyUsage, about: 'recalculate a workbook in LibreOffice and compare every named value with the engine' },
+  check: { run: checkCommand, usage: checkUsage, about: "check a learner's own workbook and name the first wrong cell" },
 };
 
 function help(): string {

@@ -1,0 +1,39 @@
+// An annotated copy of the learner's workbook: every checked cell filled green
+// (agrees) or red (disagrees), the cells the run started from in blue, and a
+// note on each red cell with the expected value; the first mismatch's note
+// also carries the expected formula. Works on bytes, so the CLI writes the copy
+// to a file and the notebook offers it as a download; the original is only read.
+
+import type { Report, Row } from './check.ts';
+import { parseRef } from './cellRef.ts';
+
+type ExcelJsModule = typeof import('exceljs');
+
+const FILL = { ok: 'FFC6EFCE', mismatch: 'FFFFC7CE', input: 'FFDDEBF7' } as const;
+
+function note(row: Row, report: Report): string {
+  const lines = [`xlgrad: ${row.key} should be ${row.expected}`, `this cell: ${row.theirs} (difference ${row.difference.toExponential(3)})`];
+  if (report.first && report.first.cell === row.cell && report.first.key === row.key) {
+    lines.unshift('FIRST MISMATCH: the cells it depends on agree, so the mistake is here.');
+    lines.push(`expected ${report.first.expectedFormula}`);
+    lines.push(row.formula ? `your formula ${row.formula}${report.first.theirFormulaNamed ? ` (${report.first.theirFormulaNamed})` : ''}` : 'this cell holds a typed number, not a formula');
+  }
+  return lines.join('\n');
+}
+
+/** The workbook's bytes with the report painted on; `bytes` is not modified. */
+export async function annotateWorkbook(bytes: Uint8Array, report: Report): Promise<Uint8Array> {
+  const m = (await import('exceljs')) as ExcelJsModule & { default?: ExcelJsModule };
+  const ExcelJS = m.default ?? m;
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(bytes.slice().buffer as ArrayBuffer);
+  for (const row of report.rows) {
+    const ref = parseRef(row.cell)!;
+    const ws = wb.getWorksheet(ref.sheet);
+    if (!ws) continue;
+    const cell = ws.getCell(ref.address);
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FILL[row.verdict] } };
+    if (row.verdict === 'mismatch') cell.note = note(row, report);
+  }
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}

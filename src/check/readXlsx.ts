@@ -1,0 +1,66 @@
+// Reads an .xlsx with exceljs into the checker's Book: each cell's formula and
+// the value the file has cached for it (what the spreadsheet program showed
+// when the file was last saved), plus the defined names. exceljs is loaded on
+// first use, so a page that never checks a workbook never downloads it.
+
+import type { Book, BookCell, DefinedName } from './book.ts';
+import { CheckError } from './checkError.ts';
+
+/** A learner's network needs a few hundred cells; a million means something else. */
+export const MAX_CELLS = 1_000_000;
+
+type ExcelJsModule = typeof import('exceljs');
+
+async function excelJs(): Promise<ExcelJsModule> {
+  const m = (await import('exceljs')) as ExcelJsModule & { default?: ExcelJsModule };
+  return m.default ?? m;
+}
+
+function plain(v: unknown): BookCell {
+  if (v === null || v === undefined) return { type: 'empty' };
+  if (typeof v === 'number') return { type: 'value', value: v };
+  if (typeof v === 'string') return { type: 'text', text: v, value: v };
+  if (typeof v === 'boolean') return { type: 'boolean', value: v };
+  if (v instanceof Date) return { type: 'text', text: v.toISOString(), value: v.toISOString() };
+  const o = v as { error?: string; richText?: { text: string }[]; text?: unknown };
+  if (typeof o.error === 'string') return { type: 'error', error: o.error };
+  if (Array.isArray(o.richText)) {
+    const text = o.richText.map((r) => r.text).join('');
+    return { type: 'text', text, value: text };
+  }
+  if (typeof o.text === 'string') return { type: 'text', text: o.text, value: o.text };
+  return { type: 'empty' };
+}
+
+/** The workbook's cells with their cached values. Throws CheckError if exceljs cannot read it. */
+export async function readXlsx(bytes: Uint8Array, file = 'workbook'): Promise<Book> {
+  const ExcelJS = await excelJs();
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch (e) {
+    throw new CheckError(`${file}: cannot be read as an .xlsx workbook (${String((e as Error)?.message ?? e).split('\n')[0]})`);
+  }
+  let count = 0;
+  const sheets = wb.worksheets.map((ws) => {
+    const cells: Record<string, BookCell> = {};
+    ws.eachRow({ includeEmpty: false }, (row) =>
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        if (++count > MAX_CELLS) throw new CheckError(`${file}: has more than ${MAX_CELLS.toLocaleString('en-US')} cells; a learner's network needs a few hundred`);
+        const v = cell.value as unknown;
+        const formula = v !== null && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v) ? cell.formula : undefined;
+        const shown = plain(formula !== undefined ? (v as { result?: unknown }).result : v);
+        cells[cell.address] = formula ? { ...shown, formula: `=${formula}` } : shown;
+      }),
+    );
+    return { name: ws.name, cells };
+  });
+  const names: Record<string, DefinedName> = {};
+  for (const d of (wb.definedNames as unknown as { model: { name: string; ranges: string[] }[] }).model) {
+    const ref = d.ranges[0];
+    if (ref === undefined) continue;
+    const m = /^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$/.exec(ref);
+    names[d.name] = m ? { ref, sheet: (m[1] ?? m[2]!).replace(/''/g, "'"), cell: m[3]!.replace(/\$/g, '') } : { ref };
+  }
+  return { sheets, names };
+}

@@ -1,0 +1,33 @@
+// Recalculates a Book read from a file with the in-browser formula engine
+// (fast-formula-parser, via evaluateLayout): every formula cell gets the value
+// its formula gives now, so a stale cached value cannot pass or fail a check.
+
+import { evaluateLayout, type CellInput, type NameTarget, type Value } from '../workbook/evaluateLayout.ts';
+import type { Book, BookCell } from './book.ts';
+
+function cellOf(v: Value | undefined, formula: string): BookCell {
+  if (v === null || v === undefined) return { type: 'empty', formula };
+  if (typeof v === 'number') return { type: 'value', value: v, formula };
+  if (typeof v === 'string') return { type: 'text', text: v, value: v, formula };
+  if (typeof v === 'boolean') return { type: 'boolean', value: v, formula };
+  return { type: 'error', error: v.error, formula };
+}
+
+export function recalculateBook(book: Book): Book {
+  const sheets = book.sheets.map((s) => ({
+    name: s.name,
+    cells: Object.fromEntries(
+      Object.entries(s.cells).map(([address, c]): [string, CellInput] => [address, c.formula !== undefined ? { formula: c.formula } : { value: c.type === 'text' ? c.text : c.type === 'error' ? undefined : c.value }]),
+    ),
+  }));
+  const names: Record<string, NameTarget> = {};
+  for (const [n, d] of Object.entries(book.names)) if (d.sheet !== undefined && d.cell !== undefined) names[n] = { sheet: d.sheet, address: d.cell };
+  const { cells } = evaluateLayout(sheets, names);
+  return {
+    names: book.names,
+    sheets: book.sheets.map((s) => ({
+      name: s.name,
+      cells: Object.fromEntries(Object.entries(s.cells).map(([address, c]) => [address, c.formula !== undefined ? cellOf(cells.get(`${s.name}!${address}`), c.formula) : c])),
+    })),
+  };
+}

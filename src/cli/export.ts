@@ -1,0 +1,48 @@
+// `xlgrad export`: the run as an Excel workbook of live formulas.
+
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { layoutWorkbook } from '../workbook/layout.ts';
+import { writeWorkbook } from '../workbook/writeWorkbook.ts';
+import { configFrom, parseArgs, UsageError, type Parsed } from './args.ts';
+import type { Io } from './main.ts';
+
+export const usage = 'xlgrad export <config.json> | --preset NAME [--out file.xlsx] [--dtype float32|float64]';
+
+/** article.xlsx for --preset article, runs/my-net.json → my-net.xlsx (in the current directory). */
+function defaultOut(p: Parsed): string {
+  const from = p.flags.preset !== undefined ? String(p.flags.preset) : basename(p.positional[0]!).replace(/\.json$/i, '');
+  return `${from}.xlsx`;
+}
+
+const reasons: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  ENOTDIR: 'a part of the path is not a folder',
+};
+
+function write(path: string, bytes: Uint8Array): void {
+  try {
+    writeFileSync(path, bytes);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new UsageError(`--out ${path}: cannot write the workbook (${reasons[code] ?? code ?? (e as Error).message})`);
+  }
+}
+
+export async function exportCommand(argv: string[], io: Io): Promise<number> {
+  const p = parseArgs(argv, { values: ['preset', 'out', 'dtype'] });
+  if (p.positional.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[1])} (usage: ${usage})`);
+  const config = configFrom(p, usage);
+  const out = p.flags.out === undefined ? defaultOut(p) : String(p.flags.out);
+  const layout = layoutWorkbook(config);
+  const bytes = await writeWorkbook(layout);
+  write(out, bytes);
+  const cells = layout.sheets.reduce((n, s) => n + s.cells.filter((c) => c.formula !== undefined).length, 0);
+  io.out(`wrote ${out}: ${layout.sheets.length - 1} sheets, ${cells.toLocaleString('en-US')} formulas, ${Object.keys(layout.names).length.toLocaleString('en-US')} named values (${Math.ceil(bytes.length / 1024)} kB)`);
+  return 0;
+}

@@ -1,0 +1,72 @@
+// The test `verify` applies: every named value a spreadsheet computed against
+// the engine's float64 value for that name.
+//
+// Tolerance: 1e-12 relative, or 1e-15 absolute near zero. A spreadsheet's
+// +, −, ×, / are IEEE doubles like ours, but its EXP or TANH may round the last
+// bit differently. That is invisible everywhere except in a central difference
+// (L⁺ − L⁻) / 2h, which divides such a difference by 2h = 2e-6; so a
+// `num_dL_d…` value may also differ by what 1e-12 relative on L⁺ and L⁻ becomes
+// after that division: 1e-12 · (|L⁺| + |L⁻|) / 2h.
+
+import { DEFAULT_STEP } from '../finiteDifference.ts';
+import { minusName, parseName, plusName } from './names.ts';
+
+export const RELATIVE_TOLERANCE = 1e-12;
+export const ABSOLUTE_TOLERANCE = 1e-15;
+
+/** A spreadsheet's value of one name: a number, or an error code. */
+export interface Computed {
+  value?: number | string | boolean | null;
+  /** An error code such as #NUM!; null or absent when the cell holds a value. */
+  error?: string | null;
+}
+
+export interface Mismatch {
+  name: string;
+  expected: number;
+  got: string;
+}
+
+export interface Comparison {
+  count: number;
+  /** Largest |difference| / |expected| over every name but the central differences. */
+  maxRelative: number;
+  /** The same over the central differences (num_dL_d…), which amplify last-bit differences by 1/2h. */
+  maxRelativeNumeric: number;
+  mismatches: Mismatch[];
+}
+
+function allowance(name: string, expected: number, all: Map<string, number>): number {
+  const base = Math.max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * Math.abs(expected));
+  const p = parseName(name);
+  if (p?.kind !== 'numeric') return base;
+  const lp = all.get(plusName(p.quantity, p.epoch!)) ?? 0, lm = all.get(minusName(p.quantity, p.epoch!)) ?? 0;
+  return Math.max(base, (RELATIVE_TOLERANCE * (Math.abs(lp) + Math.abs(lm))) / (2 * DEFAULT_STEP));
+}
+
+const show = (c: Computed | undefined) =>
+  c === undefined ? 'missing from the workbook' : c.error != null ? `error ${c.error}` : JSON.stringify(c.value);
+
+/** Compares every expected name with what the spreadsheet computed. */
+export function compareValues(expected: Map<string, number>, computed: Record<string, Computed>): Comparison {
+  let maxRelative = 0, maxRelativeNumeric = 0;
+  const mismatches: Mismatch[] = [];
+  for (const [name, e] of expected) {
+    const c = computed[name];
+    const v = c?.error == null ? c?.value : undefined;
+    if (!Number.isFinite(e)) {
+      // NaN or ±Infinity cannot be stored in a cell: the spreadsheet must show an error.
+      if (c?.error == null) mismatches.push({ name, expected: e, got: show(c) });
+      continue;
+    }
+    if (typeof v !== 'number') {
+      mismatches.push({ name, expected: e, got: show(c) });
+      continue;
+    }
+    const diff = Math.abs(v - e);
+    if (e !== 0 && parseName(name)?.kind === 'numeric') maxRelativeNumeric = Math.max(maxRelativeNumeric, diff / Math.abs(e));
+    else if (e !== 0) maxRelative = Math.max(maxRelative, diff / Math.abs(e));
+    if (!(diff <= allowance(name, e, expected))) mismatches.push({ name, expected: e, got: String(v) });
+  }
+  return { count: expected.size, maxRelative, maxRelativeNumeric, mismatches };
+}

@@ -1,0 +1,117 @@
+// The Comparison sheet, the article's Figure 12: for every epoch, the loss, the
+// parameters and their gradients as recorded by PyTorch, beside the workbook's
+// live value, their absolute and relative difference and a pass mark.
+//
+// The reference is the recorded PyTorch run whose config matches; without one,
+// the engine's own run in the config's dtype (labelled as such). A float32
+// reference differs from the float64 workbook by float32 rounding, about 1e-7
+// relative per operation, hence the looser tolerance.
+
+import type { Config } from '../config.ts';
+import { findFixture } from '../fixtures.ts';
+import type { Network } from '../network.ts';
+import { networkOf, trace, type Params } from '../trace.ts';
+import { DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutSheet, type WorkbookLayout } from './layout.ts';
+import { epochName, finalName, TOL_ABS, TOL_REL } from './names.ts';
+import type { Plan } from './plan.ts';
+import type { WorkbookRun } from './runWorkbook.ts';
+
+export interface Reference {
+  label: string;
+  tolerance: { rel: number; abs: number };
+  epochs: { params: Params; grads: Params; loss: number }[];
+  final?: Params;
+}
+
+/** float32 vs float64: pass when |diff| ≤ 1e-7 or |diff| ≤ 1e-6·|reference|. float64 vs float64: 1e-15 or 1e-12. */
+export const TOLERANCE = { float32: { rel: 1e-6, abs: 1e-7 }, float64: { rel: 1e-12, abs: 1e-15 } } as const;
+
+export function referenceOf(config: Config, net: Network = networkOf(config)): Reference {
+  const tolerance = TOLERANCE[config.dtype];
+  const E = config.epochs;
+  const f = findFixture(config);
+  if (f) {
+    return {
+      label: `PyTorch ${f.torch} recording "${f.name}" (${f.config.dtype})`,
+      tolerance,
+      epochs: f.epochs.slice(0, E).map((e) => ({ params: e.params, grads: e.grads, loss: e.loss })),
+      final: f.epochs[E]?.params ?? f.final,
+    };
+  }
+  const t = trace(config, { numeric: false }, net);
+  return {
+    label: `xlgrad ${config.dtype} ${config.dtype === 'float32' ? 'emulation' : 'engine'} (no PyTorch recording for this config)`,
+    tolerance,
+    epochs: t.epochs.map((e) => ({ params: e.params, grads: e.grads.backprop, loss: e.loss })),
+    ...(t.diverged ? {} : { final: t.final }),
+  };
+}
+
+interface Row {
+  epoch: string;
+  quantity: string;
+  reference: number | undefined;
+  /** The workbook's defined name and its float64 value. */
+  name: string;
+  value: number;
+  gradient?: boolean;
+}
+
+function rowsOf(plan: Plan, run: WorkbookRun, ref: Reference): Row[] {
+  const { net, split } = plan;
+  const rows: Row[] = [];
+  run.epochs.forEach(({ params, values }, i) => {
+    const k = i + 1, r = ref.epochs[i];
+    const epoch = String(k);
+    rows.push({ epoch, quantity: 'L', reference: r?.loss, name: epochName('L', k), value: values[plan.loss]! });
+    for (const p of net.params) rows.push({ epoch, quantity: p, reference: r?.params[p], name: epochName(p, k), value: params[p]! });
+    for (const p of net.params) {
+      const dp = `dL_d${p}`;
+      rows.push({ epoch, quantity: dp, reference: r?.grads[p], name: epochName(dp, k), value: values[split.map[net.grads[p]!]!]!, gradient: true });
+    }
+  });
+  for (const p of net.params) rows.push({ epoch: 'final', quantity: p, reference: ref.final?.[p], name: finalName(p), value: run.final[p]! });
+  return rows;
+}
+
+function comparisonRow(s: SheetBuilder, row: number, x: Row, tol: Reference['tolerance']): void {
+  s.text(0, row, x.epoch, 'label');
+  const nonzero = x.gradient && x.reference !== undefined && x.reference !== 0;
+  s.text(1, row, x.quantity, nonzero ? 'nonzero' : 'label');
+  s.put(3, row, { formula: x.name, result: resultOf(x.value), style: Number.isFinite(x.value) ? 'value' : 'error', numFmt: VALUE_FORMAT });
+  const c = x.reference;
+  if (c === undefined || !Number.isFinite(c)) {
+    // Text, never a NaN or Infinity number, which would corrupt the file.
+    s.text(2, row, c === undefined ? 'not recorded' : String(c), 'note');
+    s.text(7, row, c === undefined ? 'the reference run has no value here (it stopped when training diverged)' : 'the reference value is not a finite number', 'note');
+    return;
+  }
+  const d = x.value, abs = Math.abs(d - c);
+  const pass = abs <= tol.abs || (c !== 0 && abs / Math.abs(c) <= tol.rel);
+  const [C, D, E] = [`C${row}`, `D${row}`, `E${row}`];
+  s.put(2, row, { value: c, style: 'value', numFmt: VALUE_FORMAT });
+  s.put(4, row, { formula: `ABS(${D}-${C})`, result: resultOf(abs), style: 'value', numFmt: DIFF_FORMAT });
+  s.put(5, row, { formula: `IF(${C}=0,"—",${E}/ABS(${C}))`, result: c === 0 ? '—' : resultOf(abs / Math.abs(c)), style: 'value', numFmt: DIFF_FORMAT });
+  s.put(6, row, {
+    formula: `IF(${E}<=${TOL_ABS},"pass",IF(${C}=0,"FAIL",IF(${E}/ABS(${C})<=${TOL_REL},"pass","FAIL")))`,
+    result: Number.isFinite(abs) ? (pass ? 'pass' : 'FAIL') : { error: '#NUM!' },
+    style: pass ? 'pass' : 'fail',
+  });
+  if (nonzero) s.text(7, row, 'non-zero gradient (the article circled these)', 'note');
+}
+
+export function comparisonSheet(plan: Plan, run: WorkbookRun, names: WorkbookLayout['names']): LayoutSheet {
+  const ref = referenceOf(plan.config, plan.net);
+  const { rel, abs } = ref.tolerance;
+  const s = new SheetBuilder('Comparison', names);
+  s.text(0, 1, 'Comparison with PyTorch (the article\'s Figure 12)', 'title');
+  s.text(0, 2, `Reference: ${ref.label}. The workbook computes in float64; a value passes when |difference| ≤ ${abs} or |difference| ≤ ${rel} × |reference|.`, 'note');
+  s.text(0, 3, 'tolerance', 'label');
+  s.text(1, 3, 'relative', 'label');
+  s.put(2, 3, { value: rel, name: TOL_REL, style: 'param', numFmt: DIFF_FORMAT });
+  s.text(3, 3, 'absolute', 'label');
+  s.put(4, 3, { value: abs, name: TOL_ABS, style: 'param', numFmt: DIFF_FORMAT });
+  ['epoch', 'quantity', 'reference', 'workbook', 'abs diff', 'rel diff', 'pass', 'note'].forEach((h, i) => s.text(i, 5, h, 'header'));
+  rowsOf(plan, run, ref).forEach((x, i) => comparisonRow(s, 6 + i, x, ref.tolerance));
+  return { name: s.name, cells: s.cells, columns: [8, 12, 22, 22, 12, 12, 8, 44], frozen: { rows: 5, cols: 0 } };
+}

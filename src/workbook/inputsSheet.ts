@@ -1,0 +1,110 @@
+// The Inputs sheet: the run's settings, the data point, the learning rate and
+// the initial parameters, each in a labelled cell. The yellow cells are what
+// every formula of every epoch ultimately reads. And a hidden sheet holding the
+// configuration as JSON, so `verify` needs nothing but the workbook.
+
+import type { Config } from '../config.ts';
+import { DEFAULT_STEP } from '../finiteDifference.ts';
+import type { Network } from '../network.ts';
+import { toText } from '../toText.ts';
+import { SheetBuilder, VALUE_FORMAT, type LayoutSheet, type WorkbookLayout } from './layout.ts';
+import { CONFIG, epochName, finalName, inputName, LR, STEP } from './names.ts';
+import type { Plan } from './plan.ts';
+import type { WorkbookRun } from './runWorkbook.ts';
+
+/** What each parameter is, in the article's words: the weight of a1 in z3. */
+function describeParams(net: Network): Record<string, string> {
+  const out: Record<string, string> = {};
+  let z = 0, a = 0;
+  let incoming = net.x;
+  net.layers.forEach((layer, l) => {
+    const last = l === net.layers.length - 1;
+    const zs = Array.from({ length: layer.fanOut }, () => `z${++z}`);
+    zs.forEach((zName, j) => {
+      for (let i = 0; i < layer.fanIn; i++) out[layer.weights[j * layer.fanIn + i]!] = `weight of ${incoming[i]} in ${zName}`;
+      out[layer.biases[j]!] = `bias of ${zName}`;
+    });
+    incoming = last ? net.outputs : zs.map(() => `a${++a}`);
+  });
+  return out;
+}
+
+function settings(s: SheetBuilder, plan: Plan, row: number): number {
+  const { config, net } = plan;
+  const init = 'torchSeed' in config.init ? `torch.manual_seed(${config.init.torchSeed})` : 'explicit parameters';
+  const rows: [string, string | number, string][] = [
+    ['layers', config.layers.join('-'), 'units per layer, inputs first'],
+    ['activation', config.activation, 'of the hidden layers'],
+    ['output activation', config.outputActivation, 'of the output layer'],
+    ['loss', config.loss, `L = ${toText(net.graph, net.loss)}`],
+    ['epochs', config.epochs, 'one sheet per epoch: forward pass, backward pass, update'],
+    ['dtype of the run', config.dtype, config.dtype === 'float32'
+      ? 'PyTorch rounds every operation to float32; this workbook computes in float64 (as every spreadsheet does) from the same initial parameters'
+      : 'float64, like the spreadsheet'],
+    ['initialisation', init, 'torchSeed' in config.init ? "PyTorch's nn.Linear draw (kaiming_uniform_), reproduced exactly" : 'given in the config'],
+  ];
+  for (const [label, value, note] of rows) {
+    s.text(0, row, label, 'label');
+    s.put(1, row, { value, style: 'text' });
+    s.text(2, row++, note, 'note');
+  }
+  return row;
+}
+
+function data(s: SheetBuilder, plan: Plan, run: WorkbookRun, row: number): number {
+  const { config, net } = plan;
+  s.text(0, row++, 'Data point and learning rate', 'section');
+  const rows: [string, string, number, string][] = [
+    ...net.x.map((n): [string, string, number, string] => [n, inputName(n), run.inputs[n]!, 'input']),
+    ...net.y.map((n): [string, string, number, string] => [n, inputName(n), run.inputs[n]!, 'target']),
+    ['lr', LR, config.lr, 'learning rate of the SGD update θ − lr·∂L/∂θ'],
+    ['h', STEP, DEFAULT_STEP, 'step of the numeric derivative (L(θ+h) − L(θ−h)) / 2h, as torch.autograd.gradcheck uses'],
+  ];
+  for (const [label, name, value, note] of rows) {
+    s.text(0, row, label, 'label');
+    s.put(1, row, { value, name, style: 'param' });
+    s.text(2, row++, note, 'note');
+  }
+  return row;
+}
+
+function initial(s: SheetBuilder, plan: Plan, params: Record<string, number>, row: number): number {
+  const { config, net } = plan;
+  const describe = describeParams(net);
+  s.text(0, row++, 'Initial parameters (entering epoch 1)', 'section');
+  if (config.epochs === 0) s.text(3, row - 1, 'final (no epochs run)', 'header');
+  for (const p of net.params) {
+    s.text(0, row, p, 'label');
+    s.put(1, row, { value: params[p]!, name: epochName(p, 1), style: 'param', numFmt: VALUE_FORMAT });
+    s.text(2, row, describe[p]!, 'note');
+    // With no epoch to run, the final parameters are the initial ones.
+    if (config.epochs === 0) s.put(3, row, { formula: epochName(p, 1), result: params[p]!, name: finalName(p), style: 'value', numFmt: VALUE_FORMAT });
+    row++;
+  }
+  return row;
+}
+
+export function inputsSheet(plan: Plan, run: WorkbookRun, names: WorkbookLayout['names']): LayoutSheet {
+  const s = new SheetBuilder('Inputs', names);
+  const { config } = plan;
+  s.text(0, 1, `xlgrad: a ${config.layers.join('-')} network (${config.activation}, ${config.loss}) trained for ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} with SGD`, 'title');
+  s.text(0, 2, 'Yellow cells are the inputs: change x, y, lr or an initial parameter and every epoch recalculates. Every other number is a live formula; names like w1_e1 are defined names (Formulas > Name Manager).', 'note');
+  ['setting', 'value', 'note'].forEach((h, i) => s.text(i, 3, h, 'header'));
+  let row = settings(s, plan, 4) + 1;
+  row = data(s, plan, run, row) + 1;
+  initial(s, plan, run.epochs[0]?.params ?? run.final, row);
+  return { name: s.name, cells: s.cells, columns: [24, 22, 60, 22], frozen: { rows: 3, cols: 0 } };
+}
+
+/** Excel's limit on the text of one cell is 32,767 characters. */
+const CHUNK = 30_000;
+
+export function configSheet(config: Config, names: WorkbookLayout['names']): LayoutSheet {
+  const s = new SheetBuilder('config', names);
+  s.text(0, 1, 'The run\'s configuration as JSON, read by "xlgrad verify"; long text continues in the cells below.', 'note');
+  const json = JSON.stringify(config);
+  for (let i = 0, row = 2; i < json.length; i += CHUNK, row++) {
+    s.put(0, row, { value: json.slice(i, i + CHUNK), style: 'text', ...(row === 2 ? { name: CONFIG } : {}) });
+  }
+  return { name: s.name, cells: s.cells, columns: [100], hidden: true };
+}

@@ -1,0 +1,49 @@
+// The workbook's naming scheme: every quantity xlgrad writes is a workbook-level
+// defined name, so a formula reads as maths (`=w3_e1*a1_e1+w4_e1*a2_e1+b3_e1`)
+// and anything that reads a workbook (verify, a learner's-workbook checker)
+// finds a quantity by name instead of by cell address.
+//
+//   <quantity>_e<k>      value in epoch k: w1_e1 (parameters entering epoch k),
+//                        z3_e1, a4_e1, yhat1_e1, L_e1, dL_dz5_e1, dL_dw8_e1
+//   <param>_final        parameters after the last update
+//   x_<i>, y_<i>, lr     the data point and the learning rate (x1 would be a cell address)
+//   fd_h                 the finite-difference step h
+//   Lplus_<p>_e<k>       L with parameter p at θ + h (Lminus_… at θ − h)
+//   num_dL_d<p>_e<k>     the central difference (Lplus − Lminus) / 2h
+//   tol_abs, tol_rel     the Comparison sheet's tolerances
+//   config_json          the run's configuration (first cell of a column of JSON text)
+//
+// Every name contains an underscore, so none can be read as a cell address
+// (both Excel and LibreOffice reject such names).
+
+export const LR = 'lr';
+export const STEP = 'fd_h';
+export const CONFIG = 'config_json';
+export const TOL_ABS = 'tol_abs';
+export const TOL_REL = 'tol_rel';
+
+/** A graph quantity in epoch k: `w1_e1`, `dL_dz5_e2`. */
+export const epochName = (quantity: string, epoch: number): string => `${quantity}_e${epoch}`;
+
+/** A parameter after the last update: `w1_final`. */
+export const finalName = (param: string): string => `${param}_final`;
+
+/** An input or target (`x1`, `y2` in the graph): `x_1`, `y_2`. */
+export const inputName = (input: string): string => input.replace(/^([a-z]+)(\d+)$/, '$1_$2');
+
+export const plusName = (param: string, epoch: number): string => `Lplus_${param}_e${epoch}`;
+export const minusName = (param: string, epoch: number): string => `Lminus_${param}_e${epoch}`;
+export const numericName = (param: string, epoch: number): string => `num_dL_d${param}_e${epoch}`;
+
+/** Parses a name of the scheme back into its parts (undefined for names xlgrad does not write). */
+export function parseName(name: string): { quantity: string; epoch?: number; final?: true; kind: 'epoch' | 'final' | 'plus' | 'minus' | 'numeric' | 'input' | 'setting' } | undefined {
+  let m: RegExpMatchArray | null;
+  if ([LR, STEP, CONFIG, TOL_ABS, TOL_REL].includes(name)) return { quantity: name, kind: 'setting' };
+  if ((m = name.match(/^([xy])_(\d+)$/))) return { quantity: `${m[1]}${m[2]}`, kind: 'input' };
+  if ((m = name.match(/^Lplus_(\w+?)_e(\d+)$/))) return { quantity: m[1]!, epoch: +m[2]!, kind: 'plus' };
+  if ((m = name.match(/^Lminus_(\w+?)_e(\d+)$/))) return { quantity: m[1]!, epoch: +m[2]!, kind: 'minus' };
+  if ((m = name.match(/^num_dL_d(\w+?)_e(\d+)$/))) return { quantity: m[1]!, epoch: +m[2]!, kind: 'numeric' };
+  if ((m = name.match(/^(\w+?)_final$/))) return { quantity: m[1]!, final: true, kind: 'final' };
+  if ((m = name.match(/^(\w+?)_e(\d+)$/))) return { quantity: m[1]!, epoch: +m[2]!, kind: 'epoch' };
+  return undefined;
+}

@@ -1,0 +1,84 @@
+// The graphs a workbook is printed from, built once per layout: the network's
+// graph split so every formula fits Excel's limits, the SGD update θ − lr·g and
+// the central difference as small graphs of their own, and which cells make
+// up the forward and the backward pass. Every formula in an epoch sheet is a
+// `print` of one of these graphs; only the references change from epoch to epoch.
+
+import type { Config } from '../config.ts';
+import { Graph, type Node } from '../graph.ts';
+import type { Network } from '../network.ts';
+import { networkOf } from '../trace.ts';
+import { epochName, inputName } from './names.ts';
+import { splitFormulas, type Split } from './splitFormulas.ts';
+
+/** Excel's limits are 8,192 characters and 64 levels; we stay well inside them. */
+export const MAX_FORMULA_LENGTH = 4000;
+export const MAX_FORMULA_DEPTH = 32;
+/** The longest cell address: XFD1048576. */
+const ADDRESS_LENGTH = 10;
+
+export interface Plan {
+  config: Config;
+  net: Network;
+  split: Split;
+  /** Split-graph ids of the forward-pass cells (named nodes and helpers), in evaluation order, ending with L. */
+  forward: number[];
+  /** Split-graph ids of the backward-pass cells. */
+  backward: number[];
+  /** Split-graph id of L. */
+  loss: number;
+  /** θ − lr·g, with leaves named θ, lr, g. */
+  update: { graph: Graph; next: number };
+  /** θ + h and θ − h, with leaves named θ, h. */
+  perturb: { graph: Graph; plus: number; minus: number };
+  /** (L⁺ − L⁻) / 2h, with leaves named L+, L-, h. */
+  central: { graph: Graph; num: number };
+}
+
+function updateGraph(): Plan['update'] {
+  const g = new Graph();
+  // torch.optim.SGD without momentum: θ ← θ − lr·∂L/∂θ.
+  const next = g.let('next', g.sub(g.param('θ'), g.mul(g.input('lr'), g.input('g'))));
+  return { graph: g, next };
+}
+
+function perturbGraph(): Plan['perturb'] {
+  const g = new Graph();
+  const theta = g.param('θ'), h = g.input('h');
+  return { graph: g, plus: g.let('plus', g.add(theta, h)), minus: g.let('minus', g.sub(theta, h)) };
+}
+
+function centralGraph(): Plan['central'] {
+  const g = new Graph();
+  // Central difference, as finiteDifference computes it: (L(θ+h) − L(θ−h)) / (2h).
+  const num = g.let('num', g.div(g.sub(g.input('L+'), g.input('L-')), g.mul(g.const(2), g.input('h'))));
+  return { graph: g, num };
+}
+
+/** The longest way `node` is referenced anywhere in the workbook of a run with `epochs` epochs. */
+function refLength(node: Node, epochs: number): number {
+  const name = node.name!;
+  if (node.op === 'input') return inputName(name).length;
+  const ref = epochName(name, epochs + 1).length;
+  // A parameter inside a numeric pass prints as (w1_e1 + fd_h).
+  return node.op === 'param' ? ref + 9 : ref;
+}
+
+export function planWorkbook(config: Config, net: Network = networkOf(config)): Plan {
+  const split = splitFormulas(net.graph, {
+    maxLength: MAX_FORMULA_LENGTH,
+    maxDepth: MAX_FORMULA_DEPTH,
+    refLength: (n) => refLength(n, config.epochs),
+    helperLength: ADDRESS_LENGTH,
+  });
+  const loss = split.map[net.loss]!;
+  const cells = split.graph.nodes.filter((n) => n.op === 'let').map((n) => n.id);
+  return {
+    config, net, split, loss,
+    forward: cells.filter((id) => id <= loss),
+    backward: cells.filter((id) => id > loss),
+    update: updateGraph(),
+    perturb: perturbGraph(),
+    central: centralGraph(),
+  };
+}

@@ -1,0 +1,84 @@
+// Workbook benchmark:
+//   export of the article workbook (layout + .xlsx bytes), goal ≤ 100 ms warm;
+//   export of the article net at 1,000 epochs: time, peak memory, and the ratio
+//     to exceljs writing the same cells as plain formulas with no logic of ours
+//     (same sheets and addresses, no styles, no names), goal ≤ 1.5×;
+//   `xlgrad verify` of the article workbook in LibreOffice, goal ≤ 10 s wall.
+
+import ExcelJS from 'exceljs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.ts';
+import { ARTICLE } from '../../src/config.ts';
+import { layoutWorkbook, type WorkbookLayout } from '../../src/workbook/layout.ts';
+import { writeWorkbook } from '../../src/workbook/writeWorkbook.ts';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const out = await f();
+  return [out, performance.now() - t0];
+}
+
+const exportOf = (epochs: number) => writeWorkbook(layoutWorkbook({ ...ARTICLE, epochs }));
+
+/** exceljs alone: the layout's cells as one short formula each, at the same addresses. */
+async function plainExceljs(layout: WorkbookLayout): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  for (const sheet of layout.sheets) {
+    const ws = wb.addWorksheet(sheet.name);
+    for (const c of sheet.cells) ws.getCell(c.address).value = { formula: 'A1+1', result: 1 };
+  }
+  await wb.xlsx.writeBuffer();
+}
+
+async function articleExport(): Promise<void> {
+  const [, cold] = await timed(() => exportOf(2));
+  const warm: number[] = [];
+  for (let i = 0; i < 20; i++) warm.push((await timed(() => exportOf(2)))[1]);
+  console.log(`  article workbook export: ${ms(median(warm))} median of 20 (goal ≤ 100 ms); first call ${ms(cold)} (loads exceljs)`);
+}
+
+async function longExport(): Promise<void> {
+  const epochs = 1000;
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  const [bytes, first] = await timed(() => exportOf(epochs));
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  const layout = layoutWorkbook({ ...ARTICLE, epochs });
+  const cells = layout.sheets.reduce((n, s) => n + s.cells.length, 0);
+  // Interleaved and the best of two each, so a busy machine slows both alike.
+  const [, plain1] = await timed(() => plainExceljs(layout));
+  const [, ours2] = await timed(() => exportOf(epochs));
+  const [, plain2] = await timed(() => plainExceljs(layout));
+  const ours = Math.min(first, ours2), plain = Math.min(plain1, plain2);
+  console.log(`  article net at ${epochs} epochs: ${ms(ours)}, ${cells.toLocaleString('en-US')} cells, ${Object.keys(layout.names).length.toLocaleString('en-US')} names, ${mb(bytes.length)} file, peak RSS ${mb(peak)} (from ${mb(rss0)})`);
+  console.log(`  exceljs alone, same cells as plain formulas: ${ms(plain)}; ours ÷ exceljs alone = ${(ours / plain).toFixed(2)}× (goal ≤ 1.5×)`);
+}
+
+async function verifyWall(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'xlgrad-bench-'));
+  try {
+    const file = join(dir, 'article.xlsx');
+    writeFileSync(file, await exportOf(2));
+    const lines: string[] = [];
+    const io = { out: (s: string) => lines.push(s), err: (s: string) => lines.push(s) };
+    const [code, wall] = await timed(() => main(['verify', file], io));
+    console.log(`  xlgrad verify article.xlsx (LibreOffice): ${(wall / 1000).toFixed(1)} s wall (goal ≤ 10 s), exit ${code}: ${lines[0]}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function bench(): Promise<void> {
+  console.log(`workbook · node ${process.version}`);
+  await articleExport();
+  await longExport();
+  await verifyWall();
+}

@@ -1,0 +1,435 @@
+import { describe, it, expect } from 'vitest';
+import ExcelJS from 'exceljs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ARTICLE } from '../src/config.ts';
+import { initialParams, networkOf } from '../src/trace.ts';
+import { formatRef, quoteSheet } from '../src/check/cellRef.ts';
+import { parseLabel } from '../src/check/label.ts';
+import { checkWorkbookInBrowser } from '../src/check/checkWorkbookInBrowser.ts';
+import { annotateWorkbook } from '../src/check/annotate.ts';
+import { main } from '../src/cli/main.ts';
+
+// ---- learner-style workbooks ------------------------------------------------
+//
+// A learner's 1-2-2-1 network written out by hand: every quantity a row, with
+// the formulas a person types (`=MAX(0,B5)`, `=2*(B20-B2)`,
+// `=B8*IF(B6>0,1,0)`). The rows are written once, with `{id}` standing for
+// another row's cell, and placed in three different layouts.
+
+type Params = Record<string, number>;
+const PARAMS = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'b1', 'b2', 'b3', 'b4', 'b5'];
+
+/** The article's weights: PyTorch seed 0, read as doubles. */
+const ARTICLE_WEIGHTS: Params = initialParams(networkOf(ARTICLE), ARTICLE);
+/** Every z positive, so every gradient is non-zero. */
+const VARIANT: Params = { w1: 0.8, w2: 0.4, w3: 0.5, w4: -0.3, w5: 0.7, w6: 0.2, w7: 0.6, w8: -0.4, b1: 0.1, b2: 0.2, b3: 0.1, b4: -0.1, b5: 0.3 };
+/** z1 = w1·x + b1 = 1 − 1 = 0 exactly: ReLU' at its kink decides dL/dz1. */
+const KINK: Params = { ...VARIANT, w1: 1, b1: -1 };
+
+interface Row {
+  id: string;
+  epoch: number;
+  /** A number typed in, or a formula with `{id}` (same epoch) / `{id@k}` (epoch k) references. */
+  content: number | string;
+  /** A cached result different from what the formula gives (a stale sheet). */
+  cached?: number;
+}
+
+interface Learner {
+  weights?: Params;
+  epochs?: number;
+  half?: boolean;
+  /** Replace the content of one row: the planted mistake. */
+  plant?: { id: string; epoch: number; content: number | string; cached?: number };
+  /** Cells written after the layout: `[sheet, address, value]`. */
+  extra?: [string, string, number | string][];
+}
+
+function epochRows(k: number, o: Learner): Row[] {
+  const w = o.weights ?? ARTICLE_WEIGHTS;
+  const r: [string, number | string][] = [
+    ...PARAMS.map((p): [string, number | string] => [p, k === 1 ? w[p]! : `={new ${p}@${k - 1}}`]),
+    ['z1', '={w1}*{x}+{b1}'], ['z2', '={w2}*{x}+{b2}'],
+    ['a1', '=MAX(0,{z1})'], ['a2', '=MAX(0,{z2})'],
+    ['z3', '={w3}*{a1}+{w4}*{a2}+{b3}'], ['z4', '={w5}*{a1}+{w6}*{a2}+{b4}'],
+    ['a3', '=MAX(0,{z3})'], ['a4', '=MAX(0,{z4})'],
+    ['z5', '={w7}*{a3}+{w8}*{a4}+{b5}'], ['yhat', '={z5}'],
+    ['L', o.half ? '=0.5*({yhat}-{y})^2' : '=({yhat}-{y})^2'],
+    ['dyhat', o.half ? '=({yhat}-{y})' : '=2*({yhat}-{y})'],
+    ['dz5', '={dyhat}'], ['dw7', '={dz5}*{a3}'], ['dw8', '={dz5}*{a4}'], ['db5', '={dz5}'],
+    ['da3', '={dz5}*{w7}'], ['da4', '={dz5}*{w8}'],
+    ['dz3', '={da3}*IF({z3}>0,1,0)'], ['dz4', '={da4}*IF({z4}>0,1,0)'],
+    ['delta4', '={dz4}'],
+    ['dw3', '={dz3}*{a1}'], ['dw4', '={dz3}*{a2}'], ['dw5', '={delta4}*{a1}'], ['dw6', '={delta4}*{a2}'],
+    ['db3', '={dz3}'], ['db4', '={dz4}'],
+    ['da1', '={dz3}*{w3}+{dz4}*{w5}'], ['da2', '={dz3}*{w4}+{dz4}*{w6}'],
+    ['dz1', '={da1}*IF({z1}>0,1,0)'], ['dz2', '={da2}*IF({z2}>0,1,0)'],
+    ['dw1', '={dz1}*{x}'], ['dw2', '={dz2}*{x}'], ['db1', '={dz1}'], ['db2', '={dz2}'],
+    ...PARAMS.map((p): [string, string] => [`new ${p}`, `={${p}}-{lr}*{d${p}}`]),
+  ];
+  return r.map(([id, content]) => (o.plant?.id === id && o.plant.epoch === k ? { id, epoch: k, content: o.plant.content, cached: o.plant.cached } : { id, epoch: k, content }));
+}
+
+const INPUTS = (): Row[] => [
+  { id: 'x', epoch: 0, content: 1 },
+  { id: 'y', epoch: 0, content: 1 },
+  { id: 'lr', epoch: 0, content: 0.01 },
+];
+
+/** How each layout spells a row's label. */
+type Spelling = (id: string) => string;
+const gradient = (prefix: string, sep: string, hat: string) => (id: string) => {
+  const of = id.slice(1);
+  return `${prefix}${sep}${of === 'yhat' ? hat : of}`;
+};
+const spell = (names: Record<string, string>, grad: (id: string) => string, updated: (p: string) => string): Spelling => (id) =>
+  names[id] ?? (id.startsWith('new ') ? updated(id.slice(4)) : /^d(w|b|z|a|yhat)/.test(id) ? grad(id) : id);
+
+const SPELLINGS = {
+  beside: spell({ yhat: 'yhat', L: 'loss', lr: 'lr' }, gradient('dL/d', '', 'yhat'), (p) => `new ${p}`),
+  above: spell({ yhat: 'ŷ', L: 'L', lr: 'η' }, gradient('∂L/∂', '', 'ŷ'), (p) => `${p}'`),
+  sheets: spell({ yhat: 'y_hat', L: 'Loss', lr: 'learning rate' }, gradient('dL_d', '', 'yhat'), (p) => `${p} (updated)`),
+};
+
+interface Placed {
+  sheet: string;
+  row: number;
+  col: number;
+}
+
+interface Layout {
+  name: keyof typeof SPELLINGS;
+  sheets: string[];
+  /** Where each row's value goes, and its label (beside: one column left; above: one row up). */
+  place: (rows: Row[][], put: (r: Row, at: Placed, labelAt: Placed) => void, heading: (text: string, at: Placed) => void) => void;
+}
+
+/** Values in column B with labels beside them in A; no headings, so epochs come from the order labels repeat in. */
+const BESIDE: Layout = {
+  name: 'beside', sheets: ['Sheet1'],
+  place(blocks, put) {
+    let row = 1;
+    for (const block of blocks) {
+      for (const r of block) put(r, { sheet: 'Sheet1', row, col: 2 }, { sheet: 'Sheet1', row: row++, col: 1 });
+      row++;
+    }
+  },
+};
+
+/** Labels in a row with values under them, eight to a row; `Epoch k` headings in column A. */
+const ABOVE: Layout = {
+  name: 'above', sheets: ['Net'],
+  place(blocks, put, heading) {
+    let row = 1;
+    blocks.forEach((block, b) => {
+      if (b > 0) heading(`Epoch ${b}`, { sheet: 'Net', row: row++, col: 1 });
+      for (let i = 0; i < block.length; i += 8) {
+        block.slice(i, i + 8).forEach((r, j) => put(r, { sheet: 'Net', row: row + 1, col: 2 + j }, { sheet: 'Net', row, col: 2 + j }));
+        row += 3;
+      }
+    });
+  },
+};
+
+/** Inputs and initial weights on one sheet; the epochs side by side on 'My sheet', each under an `Epoch k` heading. */
+const SHEETS: Layout = {
+  name: 'sheets', sheets: ['Inputs', 'My sheet'],
+  place(blocks, put, heading) {
+    let row = 1;
+    for (const r of [...blocks[0]!, ...blocks[1]!.filter((r) => PARAMS.includes(r.id))]) put(r, { sheet: 'Inputs', row, col: 2 }, { sheet: 'Inputs', row: row++, col: 1 });
+    blocks.slice(1).forEach((block, b) => {
+      const col = 1 + 3 * b;
+      heading(`Epoch ${b + 1}`, { sheet: 'My sheet', row: 1, col });
+      let r = 2;
+      for (const x of block) if (b > 0 || !PARAMS.includes(x.id)) put(x, { sheet: 'My sheet', row: r, col: col + 1 }, { sheet: 'My sheet', row: r++, col });
+    });
+  },
+};
+
+const col = (n: number) => String.fromCharCode(64 + n);
+const address = (p: Placed) => `${col(p.col)}${p.row}`;
+
+interface Built {
+  bytes: Uint8Array;
+  /** The cell of a row: `cell('new w8', 1)` → `Sheet1!B52`. */
+  cell: (id: string, epoch: number) => string;
+}
+
+async function learnerWorkbook(layout: Layout, o: Learner = {}): Promise<Built> {
+  const epochs = o.epochs ?? 2;
+  const blocks = [INPUTS(), ...Array.from({ length: epochs }, (_, k) => epochRows(k + 1, o))];
+  const where = new Map<string, Placed>();
+  const labels: [Placed, string][] = [];
+  const spellId = SPELLINGS[layout.name];
+  const rowsAt: [Row, Placed][] = [];
+  layout.place(
+    blocks,
+    (r, at, labelAt) => {
+      where.set(`${r.id}@${r.epoch}`, at);
+      labels.push([labelAt, spellId(r.id)]);
+      rowsAt.push([r, at]);
+    },
+    (text, at) => labels.push([at, text]),
+  );
+  const find = (id: string, epoch: number) => where.get(`${id}@${epoch}`) ?? where.get(`${id}@0`);
+  const wb = new ExcelJS.Workbook();
+  for (const s of layout.sheets) wb.addWorksheet(s);
+  for (const [at, text] of labels) wb.getWorksheet(at.sheet)!.getCell(address(at)).value = text;
+  for (const [r, at] of rowsAt) {
+    const cell = wb.getWorksheet(at.sheet)!.getCell(address(at));
+    if (typeof r.content === 'number' || !r.content.startsWith('=')) {
+      cell.value = r.content;
+      continue;
+    }
+    const formula = r.content.slice(1).replace(/\{([^}@]+)(?:@(\d+))?\}/g, (_, id: string, k?: string) => {
+      const target = find(id, k === undefined ? r.epoch : Number(k));
+      if (!target) throw new Error(`test workbook: no row ${id}`);
+      return target.sheet === at.sheet ? address(target) : `${quoteSheet(target.sheet)}!${address(target)}`;
+    });
+    cell.value = r.cached === undefined ? ({ formula } as ExcelJS.CellFormulaValue) : ({ formula, result: r.cached } as ExcelJS.CellFormulaValue);
+  }
+  for (const [sheet, at, value] of o.extra ?? []) wb.getWorksheet(sheet)!.getCell(at).value = value;
+  const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+  return {
+    bytes,
+    cell: (id, epoch) => {
+      const at = find(id, epoch);
+      if (!at) throw new Error(`test workbook: no row ${id}@${epoch}`);
+      return formatRef({ sheet: at.sheet, address: address(at) });
+    },
+  };
+}
+
+// ---- the tests ---------------------------------------------------------------
+
+describe('parseLabel', () => {
+  it('parseLabel reads the ways learners write quantities, and ignores their helper cells', () => {
+    const read = (s: string) => {
+      const l = parseLabel(s);
+      return l === undefined ? null : l.kind === 'epoch' ? `epoch ${l.epoch}` : l.kind === 'updated' ? `${l.name}+` : l.name;
+    };
+    expect(['w1', 'z₃', 'a4:', 'yhat', 'ŷ', 'loss', 'L', '∂L/∂w8', 'dL/dw8', 'dL_dw8', 'dL/dŷ', 'new w8', 'w8 (updated)', "w8'", 'w8_new', 'Epoch 2', 'x', 'lr', 'delta4', 'δ4', 'notes'].map(read)).toEqual([
+      'w1', 'z3', 'a4', 'yhat1', 'yhat1', 'L', 'L', 'dL_dw8', 'dL_dw8', 'dL_dw8', 'dL_dyhat1', 'w8+', 'w8+', 'w8+', 'w8+', 'epoch 2', 'x1', 'lr', null, null, null,
+    ]);
+  });
+});
+
+interface Planted {
+  name: string;
+  layout: Layout;
+  learner: Learner;
+  config?: object;
+  /** The quantity and cell the checker must name first. */
+  first: [key: string, id: string, epoch: number];
+}
+
+const PLANTED: Planted[] = [
+  { name: 'the wrong sign in an update', layout: BESIDE, learner: { plant: { id: 'new w8', epoch: 1, content: '={w8}+{lr}*{dw8}' } }, first: ['w8_e2', 'new w8', 1] },
+  // Epochs side by side: epoch 2's z5 is read (row 17) before epoch 1's update of w8 (row 49); graph order still blames the update.
+  { name: 'the wrong sign in an update, epochs side by side', layout: SHEETS, learner: { weights: VARIANT, plant: { id: 'new w8', epoch: 1, content: '={w8}+{lr}*{dw8}' } }, first: ['w8_e2', 'new w8', 1] },
+  { name: 'a bias left out', layout: ABOVE, learner: { plant: { id: 'z4', epoch: 1, content: '={w5}*{a1}+{w6}*{a2}' } }, first: ['z4_e1', 'z4', 1] },
+  { name: "ReLU' taken as 1 at z = 0", layout: SHEETS, learner: { weights: KINK, plant: { id: 'dz1', epoch: 1, content: '={da1}*IF({z1}>=0,1,0)' } }, first: ['dL_dz1_e1', 'dz1', 1] },
+  { name: "a4 where ReLU'(z4) belongs", layout: BESIDE, learner: { weights: VARIANT, plant: { id: 'dz4', epoch: 1, content: '={da4}*{a4}' } }, first: ['dL_dz4_e1', 'dz4', 1] },
+  { name: 'the ½ of ½SSE forgotten in dL/dŷ', layout: ABOVE, config: { loss: 'half_squared_error' }, learner: { half: true, weights: VARIANT, plant: { id: 'dyhat', epoch: 1, content: '=2*({yhat}-{y})' } }, first: ['dL_dyhat1_e1', 'dyhat', 1] },
+  { name: 'a stale number typed over a formula', layout: SHEETS, learner: { weights: VARIANT, plant: { id: 'z4', epoch: 2, content: 0.65 } }, first: ['z4_e2', 'z4', 2] },
+];
+
+const CORRECT: [string, Layout, Learner][] = [
+  ['article weights, labels beside', BESIDE, {}],
+  ['article weights, labels above', ABOVE, {}],
+  ["variant weights, two sheets, one named 'My sheet'", SHEETS, { weights: VARIANT }],
+  ['a stale cached value under a right formula', BESIDE, { weights: VARIANT, plant: { id: 'z3', epoch: 1, content: '={w3}*{a1}+{w4}*{a2}+{b3}', cached: 42 } }],
+];
+
+describe('checkWorkbookInBrowser', () => {
+  for (const [name, layout, learner] of CORRECT) {
+    it(`checkWorkbookInBrowser(${name}) finds 0 mismatches`, async () => {
+      const r = await checkWorkbookInBrowser((await learnerWorkbook(layout, learner)).bytes);
+      expect([r.error, r.report?.mismatches, r.report?.first]).toEqual([undefined, 0, undefined]);
+    });
+  }
+  for (const t of PLANTED) {
+    it(`checkWorkbookInBrowser(${t.name}) names the planted cell first`, async () => {
+      const b = await learnerWorkbook(t.layout, t.learner);
+      const r = await checkWorkbookInBrowser(b.bytes, { config: t.config });
+      expect(r.error).toBeUndefined();
+      expect([r.report!.first?.key, r.report!.first?.cell]).toEqual([t.first[0], b.cell(t.first[1], t.first[2])]);
+    });
+  }
+});
+
+interface Bad {
+  name: string;
+  bytes: () => Promise<Uint8Array>;
+  opts?: Parameters<typeof checkWorkbookInBrowser>[1];
+  /** The one line the checker must give. */
+  error: string;
+}
+
+const plantIn = (layout: Layout, id: string, content: string, extra?: Learner['extra']) => async () => (await learnerWorkbook(layout, { plant: { id, epoch: 1, content }, extra })).bytes;
+
+const BAD: Bad[] = [
+  { name: 'not a workbook', bytes: async () => new TextEncoder().encode('x,y\n1,1\n'), error: 'workbook.xlsx: is not an .xlsx workbook (it does not start like one); open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)' },
+  { name: '#DIV/0! in a mapped cell', bytes: plantIn(BESIDE, 'z3', '={w3}*{a1}/0'), error: 'Sheet1!B22 (z3_e1): the cell shows #DIV/0! (a division by zero)' },
+  { name: 'a circular reference', bytes: plantIn(BESIDE, 'z3', '={z3}+{b3}'), error: 'Sheet1!B22 (z3_e1): the cell shows #CYCLE! (a circular reference (the formula depends on its own result))' },
+  { name: 'text where a number belongs', bytes: plantIn(BESIDE, 'w3', 'about 0.3'), error: 'Sheet1!B7: text "about 0.3" where a number belongs (it is labelled "w3" at Sheet1!A7)' },
+  {
+    name: 'a label found twice (no headings)', bytes: plantIn(BESIDE, 'z3', '={w3}*{a1}+{w4}*{a2}+{b3}', [['Sheet1', 'D22', 'z3'], ['Sheet1', 'E22', 0.5]]),
+    error: 'label "z3" found 3 times (Sheet1!A22, Sheet1!D22, Sheet1!A84) but most labels 2 times: remove the extra one, add an "Epoch k" heading above each block, or give a mapping file with --map',
+  },
+  {
+    name: 'a label found twice in one epoch block', bytes: plantIn(SHEETS, 'z3', '={w3}*{a1}+{w4}*{a2}+{b3}', [['My sheet', 'A60', 'z3'], ['My sheet', 'B60', 0.5]]),
+    error: "label \"z3\" found twice for z3_e1: at 'My sheet'!A6 (for 'My sheet'!B6) and at 'My sheet'!A60 (for 'My sheet'!B60); remove one, add an \"Epoch k\" heading above each block, or give a mapping file with --map",
+  },
+  { name: 'a mapping naming a missing sheet', bytes: async () => (await learnerWorkbook(BESIDE)).bytes, opts: { map: '{"x_1": "Sheet1!B1", "w1_e1": "Nope!B3"}' }, error: "mapping: w1_e1 → Nope!B3: there is no sheet Nope (sheets: Sheet1)" },
+  { name: 'a mapping naming an empty cell', bytes: async () => (await learnerWorkbook(BESIDE)).bytes, opts: { map: '{"x_1": "Sheet1!B1", "w1_e1": "Sheet1!Z99"}' }, error: 'mapping: w1_e1 → Sheet1!Z99: the cell is empty' },
+];
+
+describe('checkWorkbookInBrowser with unusable input', () => {
+  for (const t of BAD) {
+    it(`checkWorkbookInBrowser(${t.name}) gives one line`, async () => {
+      const r = await checkWorkbookInBrowser(await t.bytes(), t.opts);
+      expect([r.error, r.report]).toEqual([t.error, undefined]);
+    });
+  }
+});
+
+describe('annotateWorkbook', () => {
+  it('annotateWorkbook(bytes, report) paints a copy: red with a note on the wrong cells, green on the right ones', async () => {
+    const b = await learnerWorkbook(BESIDE, { plant: { id: 'new w8', epoch: 1, content: '={w8}+{lr}*{dw8}' } });
+    const before = b.bytes.slice();
+    const { report } = await checkWorkbookInBrowser(b.bytes);
+    const copy = new ExcelJS.Workbook();
+    await copy.xlsx.load((await annotateWorkbook(b.bytes, report!)) as unknown as ArrayBuffer);
+    const ws = copy.getWorksheet('Sheet1')!;
+    const look = (ref: string) => {
+      const c = ws.getCell(ref.split('!')[1]!);
+      return { fill: (c.fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb, note: typeof c.note === 'string' ? c.note.split('\n')[0] : undefined };
+    };
+    expect([look(b.cell('new w8', 1)), look(b.cell('z1', 1)), look(b.cell('w1', 1))]).toEqual([
+      { fill: 'FFFFC7CE', note: 'FIRST MISMATCH: the cells it depends on agree, so the mistake is here.' },
+      { fill: 'FFC6EFCE', note: undefined },
+      { fill: 'FFDDEBF7', note: undefined },
+    ]);
+    expect(b.bytes).toEqual(before);
+  });
+});
+
+describe('mapping round trip', () => {
+  it('checkWorkbookInBrowser(bytes, {map: its own detected mapping}) gives the same rows', async () => {
+    const b = await learnerWorkbook(SHEETS, { weights: VARIANT, plant: { id: 'dz4', epoch: 1, content: '={da4}*{a4}' } });
+    const detected = await checkWorkbookInBrowser(b.bytes);
+    const mapped = await checkWorkbookInBrowser(b.bytes, { map: detected.mappingJson });
+    const plain = (r: typeof detected) => r.report!.rows.map((row) => [row.key, row.cell, row.verdict]);
+    expect([mapped.report!.source, plain(mapped)]).toEqual(['map', plain(detected)]);
+  });
+});
+
+// ---- the command, through LibreOffice ------------------------------------------
+
+const SKIP_LIBREOFFICE = process.env.XLGRAD_SKIP_LIBREOFFICE === '1';
+const dir = mkdtempSync(join(tmpdir(), 'xlgrad-check-'));
+let saved = 0;
+const save = (bytes: Uint8Array, name = `learner${++saved}.xlsx`) => {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+};
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** `xlgrad check ...args` as plain data: exit code and the lines printed. */
+async function xlgradCheck(...args: string[]) {
+  const out: string[] = [], err: string[] = [];
+  const status = await main(['check', ...args], { out: (s) => out.push(...s.split('\n')), err: (s) => err.push(...s.split('\n')) });
+  return { status, out, err };
+}
+
+describe('LibreOffice', () => {
+  it.skipIf(SKIP_LIBREOFFICE)('is installed (set XLGRAD_SKIP_LIBREOFFICE=1 to skip the checks that need it)', async () => {
+    const { libreOfficeStatus, INSTALL_HINT } = await import('../src/workbook/libreoffice.ts');
+    const status = libreOfficeStatus();
+    expect(status, INSTALL_HINT).toEqual({ ok: true });
+  });
+});
+
+describe.skipIf(SKIP_LIBREOFFICE)('xlgrad check <their.xlsx>', () => {
+  for (const [name, layout, learner] of CORRECT) {
+    it(`xlgrad check (${name}) exits 0 with 0 mismatches`, async () => {
+      const path = save((await learnerWorkbook(layout, learner)).bytes);
+      const r = await xlgradCheck(path);
+      expect([r.status, r.err, r.out.at(-1)!.replace(/\d+ checked/, 'N checked')]).toEqual([0, [], 'all N checked cells agree with the engine (0 mismatches).']);
+    });
+  }
+  for (const t of PLANTED) {
+    it(`xlgrad check (${t.name}) exits 1 and names the planted cell first`, async () => {
+      const b = await learnerWorkbook(t.layout, t.learner);
+      const path = save(b.bytes);
+      const before = sha(path);
+      const args = t.config ? [path, '--config', save(new TextEncoder().encode(JSON.stringify(t.config)), `c${saved}.json`)] : [path];
+      const r = await xlgradCheck(...args);
+      const first = r.out.filter((l) => l.startsWith('first mismatch:'));
+      expect([r.status, first.length, first[0]?.startsWith(`first mismatch: ${t.first[0]} at ${b.cell(t.first[1], t.first[2])}: expected `), sha(path)]).toEqual([1, 1, true, before]);
+    });
+  }
+  it('xlgrad check --out marked.xlsx writes an annotated copy and leaves the original byte-identical', async () => {
+    const b = await learnerWorkbook(ABOVE, { plant: { id: 'z4', epoch: 1, content: '={w5}*{a1}+{w6}*{a2}' } });
+    const path = save(b.bytes);
+    const before = sha(path);
+    const out = join(dir, 'marked.xlsx');
+    const r = await xlgradCheck(path, '--out', out);
+    const copy = new ExcelJS.Workbook();
+    await copy.xlsx.load(readFileSync(out) as unknown as ArrayBuffer);
+    const cell = copy.getWorksheet('Net')!.getCell(b.cell('z4', 1).split('!')[1]!);
+    expect([r.status, (cell.fill as ExcelJS.FillPattern).fgColor?.argb, String(cell.note).split('\n')[1]?.startsWith('xlgrad: z4_e1 should be 0.187'), sha(path)]).toEqual([1, 'FFFFC7CE', true, before]);
+  });
+  it('xlgrad check --print-map prints JSON that --map reads back', async () => {
+    const path = save((await learnerWorkbook(SHEETS, { weights: KINK, plant: { id: 'dz1', epoch: 1, content: '={da1}*IF({z1}>=0,1,0)' } })).bytes);
+    const printed = await xlgradCheck(path, '--print-map');
+    const map = save(new TextEncoder().encode(printed.out.join('\n')), 'map.json');
+    const [labels, mapped] = [await xlgradCheck(path), await xlgradCheck(path, '--map', map)];
+    const first = (r: typeof labels) => r.out.find((l) => l.startsWith('first mismatch:'));
+    expect([printed.status, JSON.parse(printed.out.join('\n')).x_1, mapped.status, first(mapped)]).toEqual([0, 'Inputs!B1', 1, first(labels)]);
+  });
+});
+
+/** A compound-file header and the stream name Office gives an encrypted package (crafted: not a full OLE file). */
+function encryptedLookalike(): Uint8Array {
+  const header = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
+  const name = [...'EncryptedPackage'].flatMap((c) => [c.charCodeAt(0), 0]);
+  const bytes = new Uint8Array(4096);
+  bytes.set(header, 0);
+  bytes.set(name, 1024);
+  return bytes;
+}
+
+describe('xlgrad check with unusable input: one line, exit 2, the file untouched', () => {
+  const cases: { name: string; file: () => Promise<string>; args?: string[]; error: RegExp; libreoffice?: true }[] = [
+    { name: 'not a workbook', file: async () => save(new TextEncoder().encode('x,y\n1,1\n'), 'data.xlsx'), error: /data\.xlsx: is not an \.xlsx workbook \(it does not start like one\); open it in Excel or LibreOffice and save it as an Excel Workbook \(\.xlsx\)$/ },
+    { name: 'an .xlsm', file: async () => save((await learnerWorkbook(BESIDE)).bytes, 'macros.xlsm'), error: /macros\.xlsm: is a macro-enabled workbook \(\.xlsm\), which is not checked; save a copy as an Excel Workbook \(\.xlsx\)$/ },
+    { name: 'an .xls', file: async () => save(Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(504).fill(0)]), 'old.xls'), error: /old\.xls: is an old-format \.xls workbook; open it in Excel or LibreOffice and save it as an Excel Workbook \(\.xlsx\)$/ },
+    { name: 'a password-protected workbook (crafted)', file: async () => save(encryptedLookalike(), 'secret.xlsx'), error: /secret\.xlsx: the workbook is password-protected; remove the password/ },
+    { name: 'a huge file', file: async () => { const p = save(new Uint8Array(0), 'huge.xlsx'); truncateSync(p, 21 * 2 ** 20); return p; }, error: /huge\.xlsx: 21\.0 MB is more than the 20 MB a workbook may have here$/ },
+    { name: '#REF! in a mapped cell', libreoffice: true, file: async () => save(await plantIn(BESIDE, 'z3', '=#REF!*2')()), error: /Sheet1!B22 \(z3_e1\): the cell shows .*(#REF!|524).* \(a reference to a cell that no longer exists\)$/ },
+    { name: '#DIV/0! in a mapped cell', libreoffice: true, file: async () => save(await plantIn(BESIDE, 'z3', '={w3}*{a1}/0')()), error: /Sheet1!B22 \(z3_e1\): the cell shows .*(#DIV\/0!|532).* \(a division by zero\)$/ },
+    { name: 'a circular reference', libreoffice: true, file: async () => save(await plantIn(BESIDE, 'z3', '={z3}+{b3}')()), error: /Sheet1!B22 \(z3_e1\): the cell shows .* \(a circular reference \(the formula depends on its own result\)\)$/ },
+    { name: 'text where a number belongs', libreoffice: true, file: async () => save(await plantIn(BESIDE, 'w3', 'about 0.3')()), error: /Sheet1!B7: text "about 0\.3" where a number belongs \(it is labelled "w3" at Sheet1!A7\)$/ },
+    { name: 'a label found twice', libreoffice: true, file: async () => save(await plantIn(SHEETS, 'z3', '={w3}*{a1}+{w4}*{a2}+{b3}', [['My sheet', 'A60', 'z3'], ['My sheet', 'B60', 0.5]])()), error: /label "z3" found twice for z3_e1: at 'My sheet'!A6 \(for 'My sheet'!B6\) and at 'My sheet'!A60 \(for 'My sheet'!B60\)/ },
+    { name: 'a mapping naming a missing sheet', libreoffice: true, file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--map', 'MAP:{"x_1": "Sheet1!B1", "w1_e1": "Nope!B3"}'], error: /map\d*\.json: w1_e1 → Nope!B3: there is no sheet Nope \(sheets: Sheet1\)$/ },
+    { name: 'a mapping naming an empty cell', libreoffice: true, file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--map', 'MAP:{"x_1": "Sheet1!B1", "w1_e1": "Sheet1!Z99"}'], error: /map\d*\.json: w1_e1 → Sheet1!Z99: the cell is empty$/ },
+  ];
+  for (const c of cases) {
+    it.skipIf(c.libreoffice && SKIP_LIBREOFFICE)(`xlgrad check (${c.name})`, async () => {
+      const path = await c.file();
+      const before = sha(path);
+      const args = (c.args ?? []).map((a) => (a.startsWith('MAP:') ? save(new TextEncoder().encode(a.slice(4)), `map${++saved}.json`) : a));
+      const r = await xlgradCheck(path, ...args);
+      expect([r.status, r.err.length, r.out]).toEqual([2, 1, []]);
+      expect(r.err[0]).toMatch(/^xlgrad check: /);
+      expect(r.err[0]).toMatch(c.error);
+      expect(sha(path)).toBe(before);
+    });
+  }
+});

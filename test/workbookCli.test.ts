@@ -1,0 +1,106 @@
+import ExcelJS from 'exceljs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
+import { MAX_WORKBOOK_BYTES } from '../src/cli/verify.ts';
+import { ARTICLE } from '../src/config.ts';
+import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = mkdtempSync(join(tmpdir(), 'xlgrad-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function xlgrad(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [], err: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out, err };
+}
+
+/** A one-line error and exit 2, as every bad input must give. */
+async function refused(...argv: string[]): Promise<string> {
+  const r = await xlgrad(...argv);
+  expect({ code: r.code, lines: r.err.length, out: r.out }).toEqual({ code: 2, lines: 1, out: [] });
+  return r.err[0]!;
+}
+
+describe('xlgrad export', () => {
+  it('xlgrad export --preset article --out file writes the workbook and says what it wrote', async () => {
+    const file = join(dir, 'a.xlsx');
+    const r = await xlgrad('export', '--preset', 'article', '--out', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toEqual([`wrote ${file}: 4 sheets, 1,012 formulas, 192 named values (28 kB)`]);
+    expect(Buffer.from(readFileSync(file)).equals(Buffer.from(await buildWorkbook(ARTICLE)))).toBe(true);
+  });
+
+  it('xlgrad export <config.json> names the file after the config, in the current folder', () => {
+    const work = join(dir, 'cwd');
+    mkdirSync(work);
+    writeFileSync(join(work, 'my-net.json'), JSON.stringify({ layers: [1, 2, 1], x: [1], y: [0], lr: 0.1, epochs: 1 }));
+    const r = spawnSync(process.execPath, [join(root, 'bin/xlgrad.js'), 'export', 'my-net.json'], { cwd: work, encoding: 'utf8' });
+    expect({ status: r.status, stderr: r.stderr, written: existsSync(join(work, 'my-net.xlsx')) }).toEqual({ status: 0, stderr: '', written: true });
+  });
+
+  it('xlgrad export to an unwritable path: one line naming it, exit 2', async () => {
+    expect(await refused('export', '--preset', 'article', '--out', join(dir, 'no-such-folder', 'a.xlsx'))).toMatch(/--out .*no-such-folder.*: cannot write the workbook \(its folder does not exist\)$/);
+    expect(await refused('export', '--preset', 'article', '--out', dir)).toMatch(/cannot write the workbook \(it is a folder\)$/);
+  });
+
+  it('xlgrad export with a bad preset or config: one line, exit 2', async () => {
+    expect(await refused('export', '--preset', 'nope')).toMatch(/unknown preset "nope"/);
+    expect(await refused('export')).toMatch(/missing config/);
+  });
+});
+
+describe('xlgrad verify, bad input (refused before LibreOffice starts)', () => {
+  const article = join(dir, 'article.xlsx');
+  const setup = (async () => writeFileSync(article, await buildWorkbook(ARTICLE)))();
+
+  it('xlgrad verify <missing file>', async () => {
+    expect(await refused('verify', join(dir, 'missing.xlsx'))).toMatch(/missing\.xlsx: no such file$/);
+  });
+
+  it('xlgrad verify <a folder>', async () => {
+    expect(await refused('verify', dir)).toMatch(/: not a file$/);
+  });
+
+  it('xlgrad verify <not a zip>', async () => {
+    const file = join(dir, 'text.xlsx');
+    writeFileSync(file, 'hello, not a workbook\n');
+    expect(await refused('verify', file)).toMatch(/text\.xlsx: not an \.xlsx workbook \(not a zip archive/);
+  });
+
+  it('xlgrad verify <a zip that is not a workbook>', async () => {
+    await setup;
+    // Renaming xl/workbook.xml in the zip's headers leaves a valid zip that no spreadsheet can open.
+    const bytes = readFileSync(article);
+    for (let at = bytes.indexOf('xl/workbook.xml'); at >= 0; at = bytes.indexOf('xl/workbook.xml', at + 1)) bytes.write('xl/workbook.xmz', at);
+    const file = join(dir, 'renamed.xlsx');
+    writeFileSync(file, bytes);
+    expect(await refused('verify', file)).toMatch(/renamed\.xlsx: not an \.xlsx workbook \(a zip archive without xl\/workbook\.xml\)$/);
+  });
+
+  it('xlgrad verify <a workbook without xlgrad\'s names>', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Sheet1').getCell('A1').value = 1;
+    const file = join(dir, 'plain.xlsx');
+    writeFileSync(file, Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(await refused('verify', file)).toMatch(/plain\.xlsx: not an xlgrad workbook/);
+  });
+
+  it('xlgrad verify <a file over 50 MB>', async () => {
+    const file = join(dir, 'huge.xlsx');
+    writeFileSync(file, '');
+    truncateSync(file, MAX_WORKBOOK_BYTES + 1);
+    expect(await refused('verify', file)).toMatch(/huge\.xlsx: the file is 52,428,801 bytes; verify reads workbooks of at most 50 MB \(52,428,800 bytes\)$/);
+  });
+
+  it('xlgrad verify with no file or too many arguments', async () => {
+    expect(await refused('verify')).toMatch(/missing workbook/);
+    await setup;
+    expect(await refused('verify', article, 'a.json', 'b.json')).toMatch(/unexpected argument "b\.json"/);
+  });
+});

@@ -1,0 +1,103 @@
+// The proof: workbooks recalculated by a real spreadsheet engine (LibreOffice,
+// headless) give the engine's float64 numbers for every named quantity.
+// Each file is recalculated once in beforeAll and shared by the assertions.
+// Without LibreOffice these tests fail with the install hint, unless
+// XLGRAD_SKIP_LIBREOFFICE=1 says to skip them.
+
+import ExcelJS from 'exceljs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.ts';
+import { ARTICLE, normalizeConfig, type Config } from '../src/config.ts';
+import { fixtures, type Fixture } from '../src/fixtures.ts';
+import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
+import { compareValues, type Computed } from '../src/workbook/compareValues.ts';
+import { engineValues } from '../src/workbook/engineValues.ts';
+import { INSTALL_HINT, libreOfficeStatus, recalculate } from '../src/workbook/libreoffice.ts';
+import { epochName, finalName } from '../src/workbook/names.ts';
+
+const skip = process.env.XLGRAD_SKIP_LIBREOFFICE === '1';
+const dir = mkdtempSync(join(tmpdir(), 'xlgrad-lo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A net whose sums need helper cells: z over 400 inputs, ∂L/∂a over 400 consumers, a loss over 400 outputs. */
+const WIDE = normalizeConfig({ layers: [400, 1, 400], x: Array.from({ length: 400 }, (_, i) => (i % 7) / 7 - 0.4), y: Array.from({ length: 400 }, (_, i) => (i % 5) / 5), lr: 0.01, epochs: 1, loss: 'mse' });
+/** LibreOffice starts take seconds, mostly waiting: run a few at once. */
+const CONCURRENCY = 3;
+
+const runs: { name: string; config: Config }[] = [
+  { name: 'article', config: ARTICLE },
+  ...fixtures.filter((f) => f.name !== 'article').map((f) => ({ name: f.name, config: f.config })),
+  { name: 'wide-400-1-400', config: WIDE },
+];
+const computed = new Map<string, Record<string, Computed>>();
+
+async function xlgrad(...argv: string[]): Promise<{ code: number; out: string[] }> {
+  const out: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => out.push(s) });
+  return { code, out };
+}
+
+describe.skipIf(skip)('workbooks recalculated by LibreOffice', () => {
+  beforeAll(async () => {
+    const status = libreOfficeStatus();
+    if (!status.ok) throw new Error(`${status.message} (or set XLGRAD_SKIP_LIBREOFFICE=1 to skip these tests; install: ${INSTALL_HINT})`);
+    const queue = [...runs];
+    const worker = async () => {
+      for (let r = queue.shift(); r; r = queue.shift()) {
+        const file = join(dir, `${r.name}.xlsx`);
+        writeFileSync(file, await buildWorkbook(r.config));
+        computed.set(r.name, (await recalculate(file, { timeoutMs: 300_000 })).names);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  }, 600_000);
+
+  it.each(runs.map((r) => [r.name, r.config] as const))('recalculate(export(%s)): every named value equals the engine\'s float64 value', (name, config) => {
+    const expected = engineValues(config, { numeric: Object.keys(computed.get(name)!).some((n) => n.startsWith('num_')) });
+    const result = compareValues(expected, computed.get(name)!);
+    expect(result.mismatches).toEqual([]);
+    expect(result.count).toBe(expected.size);
+  });
+
+  it.each(fixtures.filter((f) => f.config.dtype === 'float64').map((f) => [f.name, f] as const))('recalculate(export(%s)) equals the PyTorch float64 recording within 1e-12', (name, f: Fixture) => {
+    const got = computed.get(name)!;
+    const far: string[] = [];
+    const check = (n: string, want: number) => {
+      const v = got[n]?.value as number;
+      if (!(Math.abs(v - want) <= Math.max(1e-15, 1e-12 * Math.abs(want)))) far.push(`${n}: PyTorch ${want}, workbook ${v}`);
+    };
+    f.epochs.forEach((e, i) => {
+      const k = i + 1;
+      for (const [p, v] of Object.entries(e.params)) check(epochName(p, k), v);
+      for (const [n, v] of Object.entries(e.nodes)) check(epochName(n, k), v);
+      for (const [p, v] of Object.entries(e.grads)) check(epochName(`dL_d${p}`, k), v);
+    });
+    for (const [p, v] of Object.entries(f.final)) check(finalName(p), v);
+    expect(far).toEqual([]);
+  });
+
+  it('xlgrad verify article.xlsx: 0 mismatches, exit 0', async () => {
+    const r = await xlgrad('verify', join(dir, 'article.xlsx'));
+    expect(r.out).toHaveLength(1);
+    expect(r.out[0]).toMatch(/^189 values, max relative difference (0|\de-\d+), 0 mismatches$/);
+    expect(r.code).toBe(0);
+  });
+
+  it('xlgrad verify on a workbook with one formula changed names the quantity, exit 1', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(dir, 'article.xlsx'));
+    // dL_dw8 = dL_dz5 · a4; the tampered cell multiplies by a3 instead.
+    const cell = wb.getWorksheet('Epoch 1')!.getCell('B21');
+    expect((cell.value as { formula: string }).formula).toBe('dL_dz5_e1*a4_e1');
+    cell.value = { formula: 'dL_dz5_e1*a3_e1', result: 0 };
+    const file = join(dir, 'tampered.xlsx');
+    await wb.xlsx.writeFile(file);
+    const r = await xlgrad('verify', file);
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toMatch(/^189 values, max relative difference .*, \d+ mismatches$/);
+    expect(r.out.slice(1).map((l) => l.trim().split(':')[0])).toContain('dL_dw8_e1');
+  });
+});
