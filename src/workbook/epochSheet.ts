@@ -186,7 +186,7 @@ function pass(s: SheetBuilder, plan: Plan, run: WorkbookRun, k: number, p: strin
       formula: print(split.graph, id, { style: 'formula', ref }),
       result: resultOf(v),
       ...(name ? { name } : {}),
-      style: Number.isFinite(v) ? 'value' : 'error',
+      style: !Number.isFinite(v) ? 'error' : split.helpers.has(id) ? 'helper' : 'value',
       numFmt: VALUE_FORMAT,
     });
   }
