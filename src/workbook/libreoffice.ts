@@ -32,7 +32,7 @@ export interface RecalculatedSheet {
 }
 
 export interface RecalculatedName {
-  /** LibreOffice's reference text, e.g. `$Inputs.$B$3`. */
+  /** The reference as the file writes it, e.g. `Inputs!$B$3`. */
   ref: string;
   /** null when the name is not a reference (a constant or formula). */
   sheet: string | null;
