@@ -98,6 +98,14 @@ const renders: Record<string, Render> = {
 
 const tracker = new Tracker();
 const runtime = new Runtime();
+// The runtime normally waits for the next animation frame before it
+// recomputes. An input event already arrives between frames, so waiting only
+// delays the answer by most of a frame: compute in a microtask instead, and the
+// browser paints the result in the frame that was coming anyway.
+const computeAtOnce = runtime as unknown as { _computeSoon: () => Promise<void>; _computeNow: () => Promise<void>; _disposed: boolean };
+computeAtOnce._computeSoon = function () {
+  return Promise.resolve().then(() => (this._disposed ? undefined : this._computeNow()));
+};
 const lazy = new Set(['combination', 'activations', 'diagram', 'forward', 'derivatives', 'gradients', 'sgd', 'loss', 'trajectories', 'slice']);
 const main = runtime.module(define, observerFactory(renders, tracker, lazy));
 
