@@ -2,7 +2,7 @@
 // whole SGD loop (forward pass, reverse mode from the same rule table, update)
 // on local variables, so V8 can keep everything in registers.
 
-import { algebra, type Dtype } from './algebra.ts';
+import { algebra } from './algebra.ts';
 import { reverse } from './backprop.ts';
 import type { Config } from './config.ts';
 import { fmaf } from './float32.ts';

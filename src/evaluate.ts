@@ -4,7 +4,7 @@
 
 import { numeric, type Dtype } from './algebra.ts';
 import type { Graph } from './graph.ts';
-import { ops, type OpName } from './ops.ts';
+import type { OpName } from './ops.ts';
 
 /** Values of the parameters and inputs, by name. */
 export type Env = Readonly<Record<string, number>>;

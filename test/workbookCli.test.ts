@@ -60,11 +60,11 @@ describe('xlgrad verify, bad input (refused before LibreOffice starts)', () => {
   const setup = (async () => writeFileSync(article, await buildWorkbook(ARTICLE)))();
 
   it('xlgrad verify <missing file>', async () => {
-    expect(await refused('verify', join(dir, 'missing.xlsx'))).toMatch(/missing\.xlsx: no such file$/);
+    expect(await refused('verify', join(dir, 'missing.xlsx'))).toMatch(/missing\.xlsx: no such workbook$/);
   });
 
   it('xlgrad verify <a folder>', async () => {
-    expect(await refused('verify', dir)).toMatch(/: not a file$/);
+    expect(await refused('verify', dir)).toMatch(/: the workbook is not a file$/);
   });
 
   it('xlgrad verify <not a zip>', async () => {
@@ -95,7 +95,7 @@ describe('xlgrad verify, bad input (refused before LibreOffice starts)', () => {
     const file = join(dir, 'huge.xlsx');
     writeFileSync(file, '');
     truncateSync(file, MAX_WORKBOOK_BYTES + 1);
-    expect(await refused('verify', file)).toMatch(/huge\.xlsx: the file is 52,428,801 bytes; verify reads workbooks of at most 50 MB \(52,428,800 bytes\)$/);
+    expect(await refused('verify', file)).toMatch(/huge\.xlsx: the workbook is 52,428,801 bytes; at most 52,428,800 bytes \(50 MB\) are allowed$/);
   });
 
   it('xlgrad verify with no file or too many arguments', async () => {

@@ -39,18 +39,29 @@ export function parseArgs(argv: string[], known: { values: string[]; booleans?: 
 
 export const MAX_CONFIG_BYTES = 1 << 20;
 
-export function readConfigFile(path: string): Config {
+const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+
+/**
+ * A file the user named, read whole after checking its size (so a huge file is
+ * refused before anything is loaded). `what` names it in messages: "config file".
+ */
+export function readUserFile(path: string, what: string, maxBytes: number): Buffer {
   let size: number;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new UsageError(`${path}: not a file`);
+    if (!st.isFile()) throw new UsageError(`${path}: the ${what} is not a file`);
     size = st.size;
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`${path}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${path}: ${code === 'ENOENT' ? `no such ${what}` : `cannot read the ${what} (${code ?? (e as Error).message})`}`);
   }
-  if (size > MAX_CONFIG_BYTES) throw new UsageError(`${path}: config file is ${size} bytes; at most ${MAX_CONFIG_BYTES} are allowed`);
-  return parseConfig(readFileSync(path, 'utf8'));
+  if (size > maxBytes) throw new UsageError(`${path}: the ${what} is ${bytes(size)}; at most ${bytes(maxBytes)} (${maxBytes / 2 ** 20} MB) are allowed`);
+  return readFileSync(path);
+}
+
+export function readConfigFile(path: string): Config {
+  return parseConfig(readUserFile(path, 'config file', MAX_CONFIG_BYTES).toString('utf8'));
 }
 
 /** The run's config: `<config.json>` or `--preset NAME`, then `--dtype` if given. */

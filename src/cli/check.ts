@@ -3,7 +3,7 @@
 // quantities, compared with the engine; the first wrong cell is named.
 // Exit 0: every checked cell agrees; 1: mismatches; 2: the input is unusable.
 
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Book } from '../check/book.ts';
 import { check, orderMapping } from '../check/check.ts';
@@ -15,41 +15,17 @@ import { readXlsx } from '../check/readXlsx.ts';
 import { recalculateBook } from '../check/recalculateBook.ts';
 import { MAX_WORKBOOK_BYTES, sniffWorkbook } from '../check/sniffWorkbook.ts';
 import { annotateWorkbook } from '../check/annotate.ts';
-import { parseArgs, UsageError } from './args.ts';
+import { parseArgs, readUserFile, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 
 export const usage = 'xlgrad check <their.xlsx> [--map mapping.json] [--config c.json] [--out marked.xlsx] [--print-map] [--recalc libreoffice|builtin|none]';
 
 const MAX_SIDE_FILE = 1 << 20;
 
-function readSmall(path: string, what: string): string {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new CheckError(`${path}: the ${what} is not a file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof CheckError) throw e;
-    throw new CheckError(`${path}: cannot read the ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  if (size > MAX_SIDE_FILE) throw new CheckError(`${path}: the ${what} is ${size} bytes; at most ${MAX_SIDE_FILE} are allowed`);
-  return readFileSync(path, 'utf8');
-}
+const readSmall = (path: string, what: string) => readUserFile(path, what, MAX_SIDE_FILE).toString('utf8');
 
-function readWorkbookBytes(path: string): Uint8Array {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new CheckError(`${path}: not a file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof CheckError) throw e;
-    throw new CheckError(`${path}: cannot read the workbook (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  // Checked before reading, so a huge file is never loaded.
-  if (size > MAX_WORKBOOK_BYTES) throw new CheckError(`${path}: ${(size / 2 ** 20).toFixed(1)} MB is more than the ${MAX_WORKBOOK_BYTES / 2 ** 20} MB a workbook may have here`);
-  return new Uint8Array(readFileSync(path));
-}
+// Checked before reading, so a huge file is never loaded.
+const readWorkbookBytes = (path: string) => new Uint8Array(readUserFile(path, 'workbook', MAX_WORKBOOK_BYTES));
 
 /** LibreOffice's values, with each formula as written in the file (Excel's syntax, as the learner typed it). */
 async function withLibreOffice(path: string, written: Book | undefined): Promise<{ book: Book; version: string }> {

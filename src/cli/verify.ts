@@ -4,7 +4,6 @@
 // The file is checked before LibreOffice starts (size, zip, workbook, xlgrad's
 // names), so a wrong file fails in milliseconds with one line, never a hang.
 
-import { readFileSync, statSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { parseConfig, type Config } from '../config.ts';
 import { compareValues, type Comparison } from '../workbook/compareValues.ts';
@@ -12,7 +11,7 @@ import type { Recalculated } from '../workbook/libreoffice.ts';
 import { engineValues } from '../workbook/engineValues.ts';
 import { CONFIG, parseName } from '../workbook/names.ts';
 import { entryData, NotAZip, zipDirectory } from '../workbook/zipDirectory.ts';
-import { parseArgs, readConfigFile, UsageError } from './args.ts';
+import { parseArgs, readConfigFile, readUserFile, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 
 export const usage = 'xlgrad verify <file.xlsx> [config.json]';
@@ -22,18 +21,7 @@ export const MAX_WORKBOOK_BYTES = 50 * 1024 * 1024;
 const MAX_WORKBOOK_XML = 64 * 1024 * 1024;
 
 function readBytes(path: string): Uint8Array {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new UsageError(`${path}: not a file`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read the workbook (${code ?? (e as Error).message})`}`);
-  }
-  if (size > MAX_WORKBOOK_BYTES) throw new UsageError(`${path}: the file is ${size.toLocaleString('en-US')} bytes; verify reads workbooks of at most ${MAX_WORKBOOK_BYTES / 1048576} MB (${MAX_WORKBOOK_BYTES.toLocaleString('en-US')} bytes)`);
-  return readFileSync(path);
+  return readUserFile(path, 'workbook', MAX_WORKBOOK_BYTES);
 }
 
 /** The defined names in the workbook's xl/workbook.xml, read without LibreOffice. */
