@@ -79,8 +79,8 @@ function writeSheet(wb: ExcelJSTypes.Workbook, sheet: LayoutSheet): void {
   }
 }
 
-/** Quotes a sheet name for a reference: 'Epoch 1'!$B$5 (a quote inside is doubled). */
-const quote = (sheet: string) => `'${sheet.replace(/'/g, "''")}'`;
+/** A sheet name as a reference writes it: Inputs!$B$5, but 'Epoch 1'!$B$5 (a quote inside is doubled). */
+const quote = (sheet: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(sheet) && !/^[A-Za-z]{1,3}\d+$/.test(sheet) ? sheet : `'${sheet.replace(/'/g, "''")}'`);
 const absolute = (address: string) => address.replace(/^([A-Z]+)(\d+)$/, '$$$1$$$2');
 
 export async function writeWorkbook(layout: WorkbookLayout): Promise<Uint8Array> {
@@ -93,10 +93,12 @@ export async function writeWorkbook(layout: WorkbookLayout): Promise<Uint8Array>
   // Every formula's cached result is xlgrad's float64 value; ask the opening app to recompute anyway.
   wb.calcProperties.fullCalcOnLoad = true;
   for (const sheet of layout.sheets) writeSheet(wb, sheet);
-  (wb.definedNames as unknown as { model: { name: string; ranges: string[] }[] }).model = Object.entries(layout.names).map(([name, { sheet, address }]) => ({
-    name,
-    ranges: [`${quote(sheet)}!${absolute(address)}`],
-  }));
+  // exceljs keeps each defined name as a matrix of cells and, when it writes,
+  // rebuilds every name's ranges from it (about 2 s for the 86,000 names of a
+  // 1,000-epoch workbook). Every xlgrad name is one cell whose reference is
+  // known, so the writer gets the finished list, the shape its `model` returns.
+  const names = Object.entries(layout.names).map(([name, { sheet, address }]) => ({ name, ranges: [`${quote(sheet)}!${absolute(address)}`] }));
+  (wb as unknown as { _definedNames: { model: typeof names } })._definedNames = { model: names };
   const buffer = await wb.xlsx.writeBuffer();
   return fixZipDates(new Uint8Array(buffer as ArrayBuffer));
 }
