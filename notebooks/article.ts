@@ -4,7 +4,7 @@
 // the DOM, so the whole graph runs headless in Node.
 //
 // Input cells (the page redefines them when a control changes):
-//   coefficients · input · selectedEpoch · sliceParam
+//   coefficients · input · selectedEpoch · sliceParam · upload
 // Everything else follows from them, in the article's order.
 
 import type { Module, Observer, Runtime } from '@observablehq/runtime';
@@ -28,12 +28,18 @@ import { epochDetail, paramsAt, train, type Training } from './cells/training.ts
 
 export type ObserverFactory = (name: string) => Observer | undefined;
 
+/** A workbook the reader uploaded, for the check cell. */
+export interface Upload {
+  name: string;
+  bytes: Uint8Array;
+}
+
 /** Every cell, in the order the article shows them. */
 export const CELLS = [
   'coefficients', 'combination', 'activations', 'diagram',
   'input', 'checked', 'config', 'summary',
   'forward', 'derivatives', 'gradients', 'sgd', 'loss', 'trajectories',
-  'sliceParam', 'slice', 'download',
+  'sliceParam', 'slice', 'download', 'upload', 'checkReport',
   // Intermediate values, observed by nothing on the page.
   'net', 'training', 'selectedEpoch', 'epoch', 'data', 'params', 'detail', 'fixture', 'pytorch', 'workbook',
 ] as const;
@@ -158,6 +164,15 @@ export default function define(runtime: Runtime, observer: ObserverFactory = () 
 
   // 10. Download: the page builds the workbook with buildWorkbook when asked.
   cell('download', ['config'], (config: Config) => ({ config, filename: `xlgrad-${config.layers.join('-')}-${config.epochs}-epochs.xlsx` }));
+
+  // 11. A learner's own workbook, checked like `xlgrad check` does (exceljs and
+  // the checker load only when a file arrives).
+  cell('upload', [], () => null);
+  cell('checkReport', ['upload'], async (u: Upload | null) => {
+    if (!u) return null;
+    const { checkWorkbookInBrowser } = await import('../src/check/checkWorkbookInBrowser.ts');
+    return { ...(await checkWorkbookInBrowser(u.bytes, { fileName: u.name })), upload: u };
+  });
 
   return main;
 }

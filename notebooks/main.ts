@@ -15,6 +15,7 @@ import { fromHash, toHash, type PageState } from './cells/hash.ts';
 import { rawInputOf, type Checked, type RawInput } from './cells/input.ts';
 import { renderChart } from './render/chart.ts';
 import { coefficientSliders, epochSlider, inputForm, paramPicker, renderProblems } from './render/controls.ts';
+import { renderCheck } from './render/check.ts';
 import { renderDownload } from './render/download.ts';
 import { observerFactory, Tracker, type Render } from './render/observe.ts';
 import { renderDerivatives } from './render/tex.ts';
@@ -67,6 +68,7 @@ const renders: Record<string, Render> = {
   gradients: renderGradients,
   sgd: renderSgd,
   download: renderDownload,
+  checkReport: renderCheck,
   checked: (el, checked: Checked) => {
     renderProblems(el, checked, $('input'));
     if (checked.config) {
@@ -145,6 +147,13 @@ function applyState(): void {
 }
 
 applyState();
+
+document.querySelector<HTMLInputElement>('[data-control="upload"]')!.addEventListener('change', async (event) => {
+  const file = (event.target as HTMLInputElement).files?.[0];
+  if (!file) return;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  main.redefine('upload', [], () => ({ name: file.name, bytes }));
+});
 
 addEventListener('hashchange', () => {
   if (location.hash === toHash(state)) return;

@@ -1,7 +1,7 @@
 // The notebook end to end in real Chromium: the static build served from
 // 127.0.0.1, driven like a user would, with every request checked.
 
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -130,6 +130,15 @@ describe('the notebook in Chromium', () => {
     expect(valueOf('x_1')).toBe(2);
     expect(valueOf('lr')).toBe(0.01);
     for (const name of ['w1_e1', 'L_e1', 'dL_dw8_e1', 'dL_db5_e2']) expect(typeof valueOf(name), name).toBe('number');
+  });
+
+  it('uploading the downloaded workbook checks it in the browser: every checked cell agrees', async () => {
+    const file = readdirSync(out).find((f) => f.endsWith('.xlsx'))!;
+    await page.locator('[data-control="upload"]').scrollIntoViewIfNeeded();
+    await page.locator('[data-control="upload"]').setInputFiles(join(out, file));
+    const verdict = page.locator('[data-cell="checkReport"] .verdict');
+    await expect.poll(() => verdict.textContent(), { timeout: 30_000 }).toMatch(/^All \d+ checked cells agree with the engine\.$/);
+    expect(await page.locator('[data-cell="checkReport"] pre').textContent()).toContain('dL_dw8_e1');
   });
 
   it('a malformed link says so and keeps the defaults', async () => {

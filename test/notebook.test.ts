@@ -128,6 +128,33 @@ describe('the article notebook', () => {
   });
 });
 
+describe('the upload cell', () => {
+  it('main.redefine("upload") checks the workbook: xlgrad\'s own passes, a changed formula is the first mismatch', async () => {
+    const { buildWorkbook } = await import('../src/workbook/buildWorkbook.ts');
+    const ExcelJS = (await import('exceljs')).default;
+    const good = await buildWorkbook(ARTICLE);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(good as unknown as ArrayBuffer);
+    const cell = wb.getWorksheet('Epoch 1')!.getCell('B21');
+    expect(cell.formula).toBe('dL_dz5_e1*a4_e1');
+    cell.value = { formula: 'dL_dz5_e1*a3_e1', result: 0 } as never;
+    const bad = new Uint8Array(await wb.xlsx.writeBuffer());
+
+    const { main, states } = notebook();
+    await settled(main);
+    expect(value(states, 'checkReport')).toBe(null);
+    const verdict = async (name: string, bytes: Uint8Array) => {
+      main.redefine('upload', [], () => ({ name, bytes }));
+      await settled(main);
+      const r = value(states, 'checkReport');
+      return { error: r.error, mismatches: r.report?.mismatches, first: r.report?.first?.key };
+    };
+    expect(await verdict('article.xlsx', good)).toEqual({ error: undefined, mismatches: 0, first: undefined });
+    expect(await verdict('tampered.xlsx', bad)).toMatchObject({ error: undefined, first: 'dL_dw8_e1' });
+    expect(await verdict('notes.txt', new TextEncoder().encode('hello'))).toMatchObject({ error: expect.stringContaining('notes.txt') });
+  });
+});
+
 describe('train(net, config)', () => {
   it.each([
     ['article', ARTICLE],
