@@ -36,6 +36,8 @@ export interface Trace {
 export interface TraceOptions {
   /** Skip the finite differences (the slowest part) when only the training matters. */
   numeric?: boolean;
+  /** Called after each epoch, for progress on long runs. */
+  onEpoch?: (epoch: number, epochs: number) => void;
 }
 
 /** The architecture part of a config as a network graph. */
@@ -96,6 +98,7 @@ export function trace(config: Config, options: TraceOptions = {}, net: Network =
     const grads = record.grads.backprop;
     params = Object.fromEntries(net.params.map((p) => [p, sgdStep(params[p]!, grads[p]!, config.lr, dtype, rounding)]));
     result.final = params;
+    options.onEpoch?.(epoch, config.epochs);
     const bad = net.params.find((p) => !Number.isFinite(params[p]!));
     if (bad) {
       record.diverged = true;

@@ -78,3 +78,20 @@ export function configFrom(p: Parsed, usage: string): Config {
   }
   return config;
 }
+
+/**
+ * Progress of a long run on a terminal: `epoch 41,000 / 100,000` rewritten in
+ * place on stderr about once a second; nothing when stderr is not a terminal.
+ */
+export function progress(): ((epoch: number, epochs: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = Date.now();
+  return (epoch, epochs) => {
+    const now = Date.now();
+    if (epoch === epochs) process.stderr.write('\r\x1b[K');
+    else if (now - last >= 1000) {
+      last = now;
+      process.stderr.write(`\repoch ${epoch.toLocaleString('en-US')} / ${epochs.toLocaleString('en-US')}`);
+    }
+  };
+}

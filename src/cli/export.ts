@@ -15,6 +15,9 @@ function defaultOut(p: Parsed): string {
   return `${from}.xlsx`;
 }
 
+/** Epochs from which an export takes long enough to report its progress. */
+const LONG_RUN = 100;
+
 const reasons: Record<string, string> = {
   ENOENT: 'its folder does not exist',
   EACCES: 'permission denied',
@@ -39,10 +42,14 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   if (p.positional.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[1])} (usage: ${usage})`);
   const config = configFrom(p, usage);
   const out = p.flags.out === undefined ? defaultOut(p) : String(p.flags.out);
+  // A long run takes seconds to lay out and to zip: say what is happening.
+  const long = config.epochs >= LONG_RUN;
+  if (long) io.err(`xlgrad export: laying out ${config.epochs.toLocaleString('en-US')} epochs of formulas…`);
   const layout = layoutWorkbook(config);
+  const cells = layout.sheets.reduce((n, s) => n + s.cells.filter((c) => c.formula !== undefined).length, 0);
+  if (long) io.err(`xlgrad export: writing ${cells.toLocaleString('en-US')} formulas to ${out}…`);
   const bytes = await writeWorkbook(layout);
   write(out, bytes);
-  const cells = layout.sheets.reduce((n, s) => n + s.cells.filter((c) => c.formula !== undefined).length, 0);
   io.out(`wrote ${out}: ${layout.sheets.length - 1} sheets, ${cells.toLocaleString('en-US')} formulas, ${Object.keys(layout.names).length.toLocaleString('en-US')} named values (${Math.ceil(bytes.length / 1024)} kB)`);
   return 0;
 }

@@ -1,7 +1,7 @@
 // `xlgrad run`: the run as readable tables, one per epoch, like the article's printout.
 
 import { trace, type EpochTrace } from '../trace.ts';
-import { configFrom, parseArgs } from './args.ts';
+import { configFrom, parseArgs, progress } from './args.ts';
 import type { Io } from './main.ts';
 
 export const usage = 'xlgrad run <config.json> | --preset NAME [--dtype float32|float64]';
@@ -25,7 +25,7 @@ function epochTable(e: EpochTrace): string[] {
 
 export function runCommand(argv: string[], io: Io): number {
   const config = configFrom(parseArgs(argv, { values: ['preset', 'dtype'] }), usage);
-  const t = trace(config);
+  const t = trace(config, { onEpoch: progress() });
   const c = t.config;
   const init = 'torchSeed' in c.init ? `torch.manual_seed(${c.init.torchSeed})` : 'explicit parameters';
   io.out(`xlgrad · layers ${c.layers.join('-')} · ${c.activation} · ${c.loss} · ${c.dtype} · lr ${c.lr} · ${c.epochs} epochs · ${init}`);

@@ -1,14 +1,14 @@
 // `xlgrad trace`: the whole run as one JSON document.
 
 import { trace } from '../trace.ts';
-import { configFrom, parseArgs } from './args.ts';
+import { configFrom, parseArgs, progress } from './args.ts';
 import type { Io } from './main.ts';
 
 export const usage = 'xlgrad trace <config.json> | --preset NAME [--dtype float32|float64]';
 
 export function traceCommand(argv: string[], io: Io): number {
   const config = configFrom(parseArgs(argv, { values: ['preset', 'dtype'] }), usage);
-  const t = trace(config);
+  const t = trace(config, { onEpoch: progress() });
   if (t.message) io.err(`xlgrad: ${t.message}`);
   io.out(JSON.stringify(t, null, 2));
   return 0;
