@@ -10,25 +10,27 @@ import { numeric, type Algebra, type Dtype } from './algebra.ts';
 import type { Graph } from './graph.ts';
 import { ops, type OpName } from './ops.ts';
 
-/** Adjoints ∂root/∂node (undefined where the root does not depend on the node). */
+/**
+ * Adjoints ∂root/∂node (undefined where the root does not depend on the node).
+ * A node's contributions are summed in the order of its consumers (z3's before
+ * z4's), as PyTorch's matrix products sum over output units.
+ */
 export function reverse<T>(g: Graph, values: ArrayLike<T>, root: number, A: Algebra<T>): (T | undefined)[] {
   const adj: (T | undefined)[] = new Array(root + 1);
-  adj[root] = A.const(1);
-  const accumulate = (id: number, c: T) => {
-    const seen = adj[id];
-    adj[id] = seen === undefined ? c : A.add(seen, c);
-  };
+  const pending: (T[] | undefined)[] = new Array(root + 1);
+  pending[root] = [A.const(1)];
   for (let id = root; id >= 0; id--) {
-    const g_ = adj[id];
+    const list = pending[id];
+    if (list === undefined) continue;
+    pending[id] = undefined;
+    // Consumers were visited from the last one down, so the list runs backwards.
+    let sum = list[list.length - 1] as T;
+    for (let i = list.length - 2; i >= 0; i--) sum = A.add(sum, list[i]!);
+    adj[id] = sum;
     const n = g.nodes[id]!;
-    if (g_ === undefined || n.args.length === 0) continue;
-    if (n.op === 'let') {
-      accumulate(n.args[0]!, g_);
-      continue;
-    }
-    const args = n.args.map((a) => values[a]!);
-    const parts = ops[n.op as OpName].grad(A, args, values[id]!, g_);
-    n.args.forEach((a, i) => accumulate(a, parts[i]!));
+    if (n.args.length === 0) continue;
+    const parts = n.op === 'let' ? [sum] : ops[n.op as OpName].grad(A, n.args.map((a) => values[a]!), values[id]!, sum);
+    n.args.forEach((a, i) => (pending[a] ??= []).push(parts[i]!));
   }
   return adj;
 }

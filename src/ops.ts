@@ -111,12 +111,13 @@ export const ops: Record<OpName, Rule> = {
     tex: call('\\operatorname{step}'),
     formula: { fmt: (a) => `IF(${a}>0,1,0)`, argPrec: [0] },
   },
-  // σ'(a) = σ(a)(1 - σ(a)), written with the output so it reads a·(1 - a)
+  // σ'(a) = σ(a)(1 - σ(a)), written with the output; multiplied in PyTorch's
+  // order, g·(1 − σ)·σ, so float32 rounds the same way
   sigmoid: {
     arity: 1, prec: ATOM,
     js: (a) => `1 / (1 + Math.exp(-${a}))`,
     eval: (a) => 1 / (1 + Math.exp(-a)),
-    grad: (A, _args, out, g) => [A.mul(g, A.mul(out, A.sub(A.const(1), out)))],
+    grad: (A, _args, out, g) => [A.mul(A.mul(g, A.sub(A.const(1), out)), out)],
     text: call('sigmoid'),
     tex: call('\\sigma'),
     formula: { fmt: (a) => `(1/(1+EXP(-${a})))`, argPrec: [5] },

@@ -42,7 +42,8 @@ export function symbolic(g: Graph, loss: number, params: string[]): Symbolic {
     if (!list) continue;
     const n = g.node(id);
     if (n.op === 'input' || n.op === 'const') continue;
-    let adj = list.reduce((sum, c) => E.add(sum, c));
+    // Consumers were visited from the last one down: sum them first to last.
+    let adj = list.reduceRight((sum, c) => E.add(sum, c));
     if (n.name !== undefined && id !== loss) {
       adj = g.let(`dL_d${n.name}`, adj);
       adjoints.push(`dL_d${n.name}`);

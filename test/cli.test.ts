@@ -51,7 +51,7 @@ describe('xlgrad trace --preset article', () => {
       dL_dyhat1: '2 * (yhat1 - y1)',
       dL_dw8: 'dL_dz5 * a4',
       dL_dz4: 'dL_da4 * step(z4)',
-      dL_da2: 'dL_dz4 * w6 + dL_dz3 * w4',
+      dL_da2: 'dL_dz3 * w4 + dL_dz4 * w6',
     });
   });
 

@@ -66,7 +66,7 @@ describe('layoutWorkbook', () => {
       a4_e1: 'MAX(0,z4_e1)',
       L_e1: '(yhat1_e1 - y_1)^2',
       dL_dw8_e1: 'dL_dz5_e1*a4_e1',
-      dL_da2_e1: 'dL_dz4_e1*w6_e1 + dL_dz3_e1*w4_e1',
+      dL_da2_e1: 'dL_dz3_e1*w4_e1 + dL_dz4_e1*w6_e1',
       dL_dz1_e1: 'dL_da1_e1*IF(z1_e1>0,1,0)',
       w8_e2: 'w8_e1 - lr*dL_dw8_e1',
       b5_final: 'b5_e2 - lr*dL_db5_e2',
