@@ -23,8 +23,11 @@ export interface Reference {
   final?: Params;
 }
 
-/** float32 vs float64: pass when |diff| ≤ 1e-7 or |diff| ≤ 1e-6·|reference|. float64 vs float64: 1e-15 or 1e-12. */
-export const TOLERANCE = { float32: { rel: 1e-6, abs: 1e-7 }, float64: { rel: 1e-12, abs: 1e-15 } } as const;
+/**
+ * float32 vs float64: pass when |diff| ≤ 1e-6 or |diff| ≤ 1e-5·|reference|, agreement to
+ * what float32's 7 digits can hold after a few roundings. float64 vs float64: 1e-15 or 1e-12.
+ */
+export const TOLERANCE = { float32: { rel: 1e-5, abs: 1e-6 }, float64: { rel: 1e-12, abs: 1e-15 } } as const;
 
 export function referenceOf(config: Config, net: Network = networkOf(config)): Reference {
   const tolerance = TOLERANCE[config.dtype];
@@ -111,6 +114,9 @@ export function comparisonSheet(plan: Plan, run: WorkbookRun, names: WorkbookLay
   s.put(2, 3, { value: rel, name: TOL_REL, style: 'param', numFmt: DIFF_FORMAT });
   s.text(3, 3, 'absolute', 'label');
   s.put(4, 3, { value: abs, name: TOL_ABS, style: 'param', numFmt: DIFF_FORMAT });
+  if (plan.config.dtype === 'float32') {
+    s.text(0, 4, 'Over many epochs float32 drifts from float64: an update smaller than half a float32 step of its parameter is lost, so FAILs late in a long run show float32 rounding, not a wrong formula.', 'note');
+  }
   ['epoch', 'quantity', 'reference', 'workbook', 'abs diff', 'rel diff', 'pass', 'note'].forEach((h, i) => s.text(i, 5, h, 'header'));
   rowsOf(plan, run, ref).forEach((x, i) => comparisonRow(s, 6 + i, x, ref.tolerance));
   return { name: s.name, cells: s.cells, columns: [8, 12, 22, 22, 12, 12, 8, 44], frozen: { rows: 5, cols: 0 } };
