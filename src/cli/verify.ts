@@ -4,6 +4,7 @@
 // The file is checked before LibreOffice starts (size, zip, workbook, xlgrad's
 // names), so a wrong file fails in milliseconds with one line, never a hang.
 
+import { statSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { parseConfig, type Config } from '../config.ts';
 import { compareValues, type Comparison } from '../workbook/compareValues.ts';
@@ -91,6 +92,8 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   if (!given && !names.includes(CONFIG)) throw new UsageError(`${path}: the workbook has no ${CONFIG} cell; give the config file: ${usage}`);
   // Loaded here, so the other commands never load the LibreOffice bridge.
   const { recalculate, LibreOfficeError } = await import('../workbook/libreoffice.ts');
+  const size = statSync(path).size;
+  if (size > 2 ** 20) io.err(`xlgrad verify: recalculating ${path} (${(size / 2 ** 20).toFixed(1)} MB) in LibreOffice; large workbooks take a minute or more…`);
   const recalculated = await recalculate(path).catch((e: unknown) => {
     throw e instanceof LibreOfficeError ? new UsageError(`${path}: ${e.message}`) : e;
   });

@@ -6,7 +6,7 @@
  * directory, the timeout, and killing the whole process group (python, oosplash, soffice.bin).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -18,6 +18,7 @@ export const INSTALL_HINT = 'apt-get install -y --no-install-recommends libreoff
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./recalc.py', import.meta.url));
 const DEFAULT_TIMEOUT_MS = 60_000;
+const PER_MB_TIMEOUT_MS = 30_000;
 
 /** `formula` is LibreOffice's own spelling (`;` between arguments, `$Sheet.A1` references). */
 export type RecalculatedCell =
@@ -82,9 +83,23 @@ export function libreOfficeStatus(): { ok: true } | { ok: false; message: string
   return { ok: true };
 }
 
+/**
+ * A minute, plus time for the size: a 7 MB workbook of 700,000 formulas takes
+ * LibreOffice over a minute to load, calculate and read.
+ */
+function defaultTimeout(file: string): number {
+  let bytes = 0;
+  try {
+    bytes = statSync(file).size;
+  } catch {
+    // the script reports a missing file itself
+  }
+  return DEFAULT_TIMEOUT_MS + PER_MB_TIMEOUT_MS * (bytes / 2 ** 20);
+}
+
 /** Recalculate `file` in headless LibreOffice; the file itself is opened read-only. */
 export async function recalculate(file: string, opts: { timeoutMs?: number } = {}): Promise<Recalculated> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = opts.timeoutMs ?? defaultTimeout(file);
   const soffice = findSoffice();
   if (!soffice) throw new LibreOfficeError(`LibreOffice (soffice) not found; install it with: ${INSTALL_HINT}`, 'missing');
   if (!isExecutable(PYTHON)) throw new LibreOfficeError(`${PYTHON} not found; install it with: ${INSTALL_HINT}`, 'missing');
