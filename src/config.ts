@@ -2,6 +2,7 @@
 // names the field and says what is allowed.
 
 import type { Dtype } from './algebra.ts';
+import { parseJson } from './parseJson.ts';
 import type { Activation, Architecture, Loss } from './network.ts';
 import type { Rounding } from './torchInit.ts';
 
@@ -143,11 +144,5 @@ export function normalizeConfig(raw: unknown): Config {
 
 /** Parses JSON text into a Config. Throws ConfigError with the position of a syntax error. */
 export function parseConfig(text: string): Config {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`config: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
-  return normalizeConfig(raw);
+  return normalizeConfig(parseJson(text, (m) => new ConfigError(`config: ${m}`)));
 }

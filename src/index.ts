@@ -23,6 +23,7 @@ export { torchInit, type Rounding } from './torchInit.ts';
 export { sgdStep } from './sgd.ts';
 
 // Runs
+export { parseJson } from './parseJson.ts';
 export { normalizeConfig, parseConfig, paramNames, ConfigError, ARTICLE, type Config, type Init } from './config.ts';
 export { trace, networkOf, initialParams, expressionsOf, type Trace, type EpochTrace, type Params } from './trace.ts';
 export { fixtures, findFixture, type Fixture } from './fixtures.ts';

@@ -5,6 +5,7 @@
 // a given value is checked against the sheet while a default never is.
 
 import { ConfigError, normalizeConfig, paramNames, type Config } from '../config.ts';
+import { parseJson } from '../parseJson.ts';
 import { CheckError } from './checkError.ts';
 
 export interface CheckConfig {
@@ -36,11 +37,5 @@ function safeNames(layers: unknown[]): string[] {
 }
 
 export function parseCheckConfig(text: string, file: string): CheckConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new CheckError(`${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
-  return checkConfig(raw, file);
+  return checkConfig(parseJson(text, (m) => new CheckError(`${file}: ${m}`)), file);
 }

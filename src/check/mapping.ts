@@ -11,6 +11,7 @@
 
 import { numberOf, textOf, type Book, type BookSheet } from './book.ts';
 import { formatRef, joinAddress, parseRef, splitAddress } from './cellRef.ts';
+import { parseJson } from '../parseJson.ts';
 import { CheckError } from './checkError.ts';
 import { parseLabel, type Label } from './label.ts';
 
@@ -73,12 +74,7 @@ function add(mapping: Mapping, key: string, cell: string): void {
 
 /** A mapping file: `{"w1_e1": "Sheet1!B3", "w8_e2": ["Sheet1!C30", "Sheet1!B40"], …}`. */
 export function parseMappingFile(text: string, file: string): Detected {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new CheckError(`${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
-  }
+  const raw = parseJson(text, (m) => new CheckError(`${file}: ${m}`));
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CheckError(`${file}: must be a JSON object such as {"w1_e1": "Sheet1!B3"}`);
   const mapping: Mapping = {};
   for (const [key, value] of Object.entries(raw)) {

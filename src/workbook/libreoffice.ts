@@ -145,7 +145,7 @@ function runScript(file: string, profile: string, soffice: string, timeoutMs: nu
       // The script stops its own soffice; this catches one it could not (e.g. Python was killed).
       if (code !== 0) killGroup();
       if (timedOut) {
-        reject(new LibreOfficeError(`LibreOffice recalculation of ${file} timed out after ${timeoutMs / 1000} s`, 'timeout'));
+        reject(new LibreOfficeError(`LibreOffice recalculation of ${file} timed out after ${Math.round(timeoutMs / 1000)} s (workbooks of hundreds of sheets can take LibreOffice longer than that)`, 'timeout'));
         return;
       }
       const text = Buffer.concat(out).toString('utf8');
