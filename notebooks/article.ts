@@ -11,7 +11,7 @@ import type { Module, Observer, Runtime } from '@observablehq/runtime';
 import { ARTICLE, type Config } from '../src/config.ts';
 import { findFixture, type Fixture } from '../src/fixtures.ts';
 import type { Network } from '../src/network.ts';
-import { networkOf, type EpochTrace, type Params } from '../src/trace.ts';
+import { inputsOf, networkOf, type EpochTrace, type Params } from '../src/trace.ts';
 import { evaluateLayout } from '../src/workbook/evaluateLayout.ts';
 import { layoutWorkbook } from '../src/workbook/layout.ts';
 import { epochName } from '../src/workbook/names.ts';
@@ -99,7 +99,7 @@ export default function define(runtime: Runtime, observer: ObserverFactory = () 
   cell('net', ['config'], function (this: Network | undefined, config: Config) {
     return this && sameArchitecture(this, config) ? this : networkOf(config);
   });
-  cell('data', ['net', 'config'], (net: Network, c: Config): Params => Object.fromEntries([...net.x.map((n, i) => [n, c.x[i]!]), ...net.y.map((n, i) => [n, c.y[i]!])]));
+  cell('data', ['net', 'config'], inputsOf);
 
   // Training, and the epoch whose details the page shows.
   cell('training', ['net', 'config'], (net: Network, config: Config) => train(net, config));

@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { fmaf } from './float32.ts';
 import type { Network } from './network.ts';
 import { ops } from './ops.ts';
+import { sgdUpdate } from './sgd.ts';
 
 /** Runs `epochs` SGD steps in place on `params` (ordered as net.params); writes each epoch's loss. */
 export type TrainLoop = (params: Float64Array, x: Float64Array, y: Float64Array, epochs: number, losses: Float64Array) => void;
@@ -47,8 +48,9 @@ export function compileTrainLoop(net: Network, config: Pick<Config, 'lr' | 'dtyp
   const adj = reverse(g, values, loss, code);
   net.params.forEach((p, i) => {
     const grad = adj[net.id[p]!] ?? '0';
+    // float64 uses the one SGD rule; float32 rounds it like PyTorch's kernels (sgd.ts).
     lines.push(
-      !f32 ? `p[${i}] = p[${i}] - lr * ${grad};`
+      !f32 ? `p[${i}] = ${sgdUpdate(code, `p[${i}]`, 'lr', grad)};`
       : config.rounding === 'portable' ? `p[${i}] = f(p[${i}] + f(alpha * ${grad}));`
       : `p[${i}] = fmaf(alpha, ${grad}, p[${i}]);`,
     );

@@ -10,7 +10,7 @@ export { network, type Network, type Architecture, type Activation, type Loss, t
 export { evaluate, type Env } from './evaluate.ts';
 export { backprop, reverse } from './backprop.ts';
 export { symbolic } from './symbolic.ts';
-export { finiteDifference, DEFAULT_STEP, type Kink } from './finiteDifference.ts';
+export { finiteDifference, centralDifference, DEFAULT_STEP, type Kink } from './finiteDifference.ts';
 export { compileTrainLoop, type TrainLoop } from './compile.ts';
 export { print, type PrintOptions, type StyleName } from './print.ts';
 export { toText } from './toText.ts';
@@ -20,11 +20,11 @@ export { toTex, texName, texEquation } from './toTex.ts';
 export { MT19937 } from './mt19937.ts';
 export { fmaf } from './float32.ts';
 export { torchInit, type Rounding } from './torchInit.ts';
-export { sgdStep } from './sgd.ts';
+export { sgdStep, sgdUpdate } from './sgd.ts';
 
 // Runs
 export { parseJson } from './parseJson.ts';
 export { normalizeConfig, parseConfig, paramNames, ConfigError, ARTICLE, type Config, type Init } from './config.ts';
-export { trace, networkOf, initialParams, expressionsOf, type Trace, type EpochTrace, type Params } from './trace.ts';
+export { trace, networkOf, initialParams, inputsOf, expressionsOf, type Trace, type EpochTrace, type Params } from './trace.ts';
 export { fixtures, findFixture, type Fixture } from './fixtures.ts';
 export { presets, preset } from './presets.ts';

@@ -53,6 +53,14 @@ export function initialParams(net: Network, config: Config): Params {
   return Object.fromEntries(net.params.map((p) => [p, round(raw[p]!)]));
 }
 
+/** The data point by graph name: x1…, y1…. */
+export function inputsOf(net: Network, config: Config): Params {
+  const inputs: Params = {};
+  net.x.forEach((n, i) => (inputs[n] = config.x[i]!));
+  net.y.forEach((n, i) => (inputs[n] = config.y[i]!));
+  return inputs;
+}
+
 /** Every named node and every gradient as a plain-text formula over other names. */
 export function expressionsOf(net: Network): Record<string, string> {
   const out: Record<string, string> = {};
@@ -65,9 +73,7 @@ const pick = (names: string[], net: Network, v: Float64Array) => Object.fromEntr
 export function trace(config: Config, options: TraceOptions = {}, net: Network = networkOf(config)): Trace {
   const { dtype } = config;
   const rounding = 'torchSeed' in config.init ? config.init.rounding : 'fused';
-  const inputs: Params = {};
-  net.x.forEach((n, i) => (inputs[n] = config.x[i]!));
-  net.y.forEach((n, i) => (inputs[n] = config.y[i]!));
+  const inputs = inputsOf(net, config);
   let params = initialParams(net, config);
   const epochs: EpochTrace[] = [];
   const result: Trace = { config, epochs, final: params, expressions: expressionsOf(net) };

@@ -5,10 +5,15 @@
 // before it, gradients after the forward pass), so the first mismatch is one
 // whose inputs all agree: the root cause, not one of its consequences.
 
-import { evaluate } from '../evaluate.ts';
+import { expressions } from '../algebra.ts';
+import type { Config } from '../config.ts';
+import { Graph } from '../graph.ts';
 import type { Network } from '../network.ts';
 import { print } from '../print.ts';
-import { sgdStep } from '../sgd.ts';
+import { sgdUpdate } from '../sgd.ts';
+import { engineValues } from '../workbook/engineValues.ts';
+import { epochName, finalName, inputName, LR } from '../workbook/names.ts';
+import { toText } from '../toText.ts';
 import { initialParams, networkOf } from '../trace.ts';
 import type { Book } from './book.ts';
 import { numberOf, textOf, isEmpty } from './book.ts';
@@ -144,7 +149,7 @@ interface Start {
   fromSheet: Set<string>;
 }
 
-const inputKey = (name: string) => `${name[0]}_${name.slice(1)}`;
+const inputKey = inputName;
 
 /** Where the run starts: what the config explicitly gives, else the first cell holding it. */
 function startOf(reads: Read[], net: Network, cc: CheckConfig): Start {
@@ -164,7 +169,7 @@ function startOf(reads: Read[], net: Network, cc: CheckConfig): Start {
   net.y.forEach((y, i) => (inputs[y] = take(inputKey(y), given.has('y') ? config.y[i] : undefined, `label the target "y" or give --config with "y"`)));
   const lr = given.has('lr') ? config.lr : first.has('lr') ? take('lr', undefined, '') : undefined;
   const init = given.has('init') ? initialParams(net, config) : undefined;
-  const params = Object.fromEntries(net.params.map((p) => [p, take(`${p}_e1`, init?.[p], `label the initial ${p} "${p}" in the first epoch, or give --config with "init"`)]));
+  const params = Object.fromEntries(net.params.map((p) => [p, take(epochName(p, 1), init?.[p], `label the initial ${p} "${p}" in the first epoch, or give --config with "init"`)]));
   return { inputs, lr, params, fromSheet };
 }
 
@@ -178,21 +183,26 @@ function epochsOf(qs: Quantity[], net: Network): number {
   return n;
 }
 
-/** Engine values (float64) of every quantity of epochs 1…n, and the parameters after them. */
+/**
+ * Engine values (float64) of every quantity of epochs 1…n and the parameters
+ * after them: the run an xlgrad workbook of the same start would hold. Without
+ * a learning rate only epoch 1 can be computed.
+ */
 function expectedValues(net: Network, start: Start, epochs: number, needsLr: boolean): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [n, v] of Object.entries(start.inputs)) out.set(inputKey(n), v);
-  if (start.lr !== undefined) out.set('lr', start.lr);
-  let params = start.params;
-  for (let k = 1; ; k++) {
-    for (const p of net.params) out.set(`${p}_e${k}`, params[p]!);
-    if (k > epochs) break;
-    const v = evaluate(net.graph, { ...params, ...start.inputs }, 'float64');
-    for (const n of net.graph.nodes) if (n.op === 'let') out.set(`${n.name}_e${k}`, v[n.id]!);
-    if (!needsLr) break;
-    params = Object.fromEntries(net.params.map((p) => [p, sgdStep(params[p]!, v[net.grads[p]!]!, start.lr!, 'float64')]));
+  const config: Config = {
+    ...net.arch,
+    x: net.x.map((n) => start.inputs[n]!),
+    y: net.y.map((n) => start.inputs[n]!),
+    lr: start.lr ?? 0,
+    epochs: needsLr ? epochs : 1,
+    dtype: 'float64',
+    init: { params: start.params },
+  };
+  const out = engineValues(config, { numeric: false }, net);
+  if (!needsLr) {
+    for (const p of net.params) out.delete(epochName(p, 2)), out.delete(finalName(p));
   }
-  for (const p of net.params) if (out.has(`${p}_e${epochs + 1}`)) out.set(`${p}_final`, out.get(`${p}_e${epochs + 1}`)!);
+  if (start.lr === undefined) out.delete(LR);
   return out;
 }
 
@@ -201,9 +211,13 @@ function expectedFormula(net: Network, q: Quantity, epochs: number): string {
   const k = q.epoch === 'final' ? epochs + 1 : q.epoch;
   if (k === 0) return `${q.key} is an input of the run`;
   if (net.params.includes(q.name)) {
-    return k === 1 ? `${q.key} is an initial weight (an input of the run)` : `${q.key} = ${q.name}_e${k - 1} - lr * dL_d${q.name}_e${k - 1}`;
+    if (k === 1) return `${q.key} is an initial weight (an input of the run)`;
+    // The update rule printed from the same expression the workbook's formulas come from.
+    const g = new Graph();
+    const next = g.let(q.key, sgdUpdate(expressions(g), g.param(epochName(q.name, k - 1)), g.input(LR), g.input(epochName(`dL_d${q.name}`, k - 1))));
+    return `${q.key} = ${toText(g, next)}`;
   }
-  const ref = (n: { name?: string; op: string }) => (n.op === 'input' ? inputKey(n.name!) : `${n.name}_e${k}`);
+  const ref = (n: { name?: string; op: string }) => (n.op === 'input' ? inputKey(n.name!) : epochName(n.name!, k));
   const text = `${q.key} = ${print(net.graph, net.id[q.name]!, { style: 'text', ref })}`;
   // ReLU'(z) prints as step(z); say which value it takes at the kink.
   return text.includes('step(') ? `${text}, where step(z) = 1 if z > 0 else 0 (0 at z = 0, as in PyTorch)` : text;
@@ -218,9 +232,9 @@ function orderOf(net: Network, q: Quantity, epochs: number): [number, number] {
 
 function missingOf(net: Network, mapping: Mapping, epochs: number): string[] {
   const all: string[] = [];
-  for (let k = 1; k <= epochs; k++) for (const n of [...net.params, ...net.nodes, ...net.adjoints]) all.push(`${n}_e${k}`);
-  const last = net.params.map((p) => `${p}_final`);
-  return [...all, ...last].filter((key) => !(key in mapping) && !(key.endsWith('_final') && `${key.slice(0, -6)}_e${epochs + 1}` in mapping));
+  for (let k = 1; k <= epochs; k++) for (const n of [...net.params, ...net.nodes, ...net.adjoints]) all.push(epochName(n, k));
+  const last = net.params.map(finalName);
+  return [...all, ...last].filter((key) => !(key in mapping) && !(key.endsWith('_final') && epochName(key.slice(0, -6), epochs + 1) in mapping));
 }
 
 const agrees = (theirs: number, expected: number, t: Tolerance) => Math.abs(theirs - expected) <= t.absolute + t.relative * Math.abs(expected);

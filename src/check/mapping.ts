@@ -12,6 +12,7 @@
 import { numberOf, textOf, type Book, type BookSheet } from './book.ts';
 import { formatRef, joinAddress, parseRef, splitAddress } from './cellRef.ts';
 import { parseJson } from '../parseJson.ts';
+import { epochName, finalName, inputName, LR } from '../workbook/names.ts';
 import { CheckError } from './checkError.ts';
 import { parseLabel, type Label } from './label.ts';
 
@@ -227,9 +228,9 @@ export function mappingFromLabels(book: Book): Detected {
   for (const f of all) {
     const { label } = f;
     const key =
-      label.kind === 'input' ? (label.name === 'lr' ? 'lr' : `${label.name[0]}_${label.name.slice(1)}`)
-      : label.kind === 'node' ? `${label.name}_e${f.epoch}`
-      : f.epoch === epochs ? `${label.name}_final` : `${label.name}_e${f.epoch! + 1}`;
+      label.kind === 'input' ? (label.name === LR ? LR : inputName(label.name))
+      : label.kind === 'node' ? epochName(label.name, f.epoch!)
+      : f.epoch === epochs ? finalName(label.name) : epochName(label.name, f.epoch! + 1);
     const role = `${label.kind}:${key}`;
     const before = owner.get(role);
     if (before && label.kind !== 'input') {

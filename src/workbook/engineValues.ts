@@ -14,7 +14,7 @@ import { evaluate, type Env } from '../evaluate.ts';
 import { DEFAULT_STEP, finiteDifference } from '../finiteDifference.ts';
 import type { Network } from '../network.ts';
 import { sgdStep } from '../sgd.ts';
-import { initialParams, networkOf } from '../trace.ts';
+import { initialParams, inputsOf, networkOf } from '../trace.ts';
 import { epochName, finalName, inputName, LR, minusName, numericName, plusName, STEP } from './names.ts';
 
 export interface EngineValuesOptions {
@@ -22,22 +22,12 @@ export interface EngineValuesOptions {
   numeric?: boolean;
 }
 
-/** The inputs of the workbook's run by graph name: x1…, y1…. */
-export function inputsOf(net: Network, config: Config): Record<string, number> {
-  const inputs: Record<string, number> = {};
-  net.x.forEach((n, i) => (inputs[n] = config.x[i]!));
-  net.y.forEach((n, i) => (inputs[n] = config.y[i]!));
-  return inputs;
-}
-
 function numericValues(net: Network, env: Env, epoch: number, out: Map<string, number>): void {
-  const h = DEFAULT_STEP;
-  const lossAt = (p: string, delta: number) => evaluate(net.graph, { ...env, [p]: env[p]! + delta }, 'float64', net.loss + 1)[net.loss]!;
-  const central = finiteDifference(net, env, h).grads;
+  const { grads, losses } = finiteDifference(net, env, DEFAULT_STEP);
   for (const p of net.params) {
-    out.set(plusName(p, epoch), lossAt(p, h));
-    out.set(minusName(p, epoch), lossAt(p, -h));
-    out.set(numericName(p, epoch), central[p]!);
+    out.set(plusName(p, epoch), losses[p]!.plus);
+    out.set(minusName(p, epoch), losses[p]!.minus);
+    out.set(numericName(p, epoch), grads[p]!);
   }
 }
 

@@ -4,9 +4,12 @@
 // up the forward and the backward pass. Every formula in an epoch sheet is a
 // `print` of one of these graphs; only the references change from epoch to epoch.
 
+import { expressions } from '../algebra.ts';
 import type { Config } from '../config.ts';
+import { centralDifference } from '../finiteDifference.ts';
 import { Graph, type Node } from '../graph.ts';
 import type { Network } from '../network.ts';
+import { sgdUpdate } from '../sgd.ts';
 import { networkOf } from '../trace.ts';
 import { epochName, inputName } from './names.ts';
 import { splitFormulas, type Split } from './splitFormulas.ts';
@@ -37,8 +40,7 @@ export interface Plan {
 
 function updateGraph(): Plan['update'] {
   const g = new Graph();
-  // torch.optim.SGD without momentum: θ ← θ − lr·∂L/∂θ.
-  const next = g.let('next', g.sub(g.param('θ'), g.mul(g.input('lr'), g.input('g'))));
+  const next = g.let('next', sgdUpdate(expressions(g), g.param('θ'), g.input('lr'), g.input('g')));
   return { graph: g, next };
 }
 
@@ -50,8 +52,7 @@ function perturbGraph(): Plan['perturb'] {
 
 function centralGraph(): Plan['central'] {
   const g = new Graph();
-  // Central difference, as finiteDifference computes it: (L(θ+h) − L(θ−h)) / (2h).
-  const num = g.let('num', g.div(g.sub(g.input('L+'), g.input('L-')), g.mul(g.const(2), g.input('h'))));
+  const num = g.let('num', centralDifference(expressions(g), g.input('L+'), g.input('L-'), g.input('h')));
   return { graph: g, num };
 }
 

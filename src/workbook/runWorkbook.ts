@@ -3,9 +3,7 @@
 // that never recalculates still shows the right values.
 
 import { evaluate } from '../evaluate.ts';
-import type { Params } from '../trace.ts';
-import { initialParams } from '../trace.ts';
-import { inputsOf } from './engineValues.ts';
+import { initialParams, inputsOf, type Params } from '../trace.ts';
 import type { Plan } from './plan.ts';
 
 export interface WorkbookRun {
