@@ -25,7 +25,7 @@ export function evaluate(g: Graph, env: Env, dtype: Dtype = 'float64', end = g.n
         break;
       }
       case 'let': v[id] = v[n.args[0]!]!; break;
-      default: v[id] = A[n.op as OpName](v[n.args[0]!]!, v[n.args[1]!]!);
+      default: v[id] = A[n.op as OpName](v[n.args[0]!]!, v[n.args[1]!]!, v[n.args[2]!]!);
     }
   }
   return v;

@@ -49,7 +49,7 @@ export function finiteDifference(net: Network, env: Env, h = DEFAULT_STEP): Fini
     losses[p] = { minus: L(lo), plus: L(hi) };
     // ReLU'(z) is step(z): a kink is crossed where step differs between the three points.
     const crossed = sites.filter(({ id }) => {
-      const s = [lo, mid, hi].map((v) => ops.step.eval(v[id]!, 0));
+      const s = [lo, mid, hi].map((v) => ops.step.eval(v[id]!, 0, 0));
       return s[0] !== s[1] || s[1] !== s[2];
     });
     if (crossed.length) {

@@ -50,6 +50,7 @@ export class Graph {
   private key(op: Node['op'], args: number[], name?: string, value?: number): number | string {
     if (name !== undefined) return name;
     if (op === 'const') return Object.is(value, -0) ? '-0' : value!;
+    if (args.length === 3) return args.join(',');
     return args.length === 1 ? args[0]! : args[0]! * 2 ** 26 + args[1]!;
   }
 
@@ -110,7 +111,11 @@ export class Graph {
     if (n.op === 'neg') return n.args[0]!;
     return this.make('neg', [a]);
   }
-  unary(op: 'square' | 'relu' | 'step' | 'sigmoid' | 'tanh' | 'exp', a: number): number {
+  /** Any other operation of the rule table, unfolded. */
+  apply(op: Exclude<OpName, 'add' | 'sub' | 'mul' | 'div' | 'neg'>, ...args: number[]): number {
+    return this.make(op, args);
+  }
+  unary(op: 'square' | 'relu' | 'step' | 'sigmoid' | 'tanh' | 'exp' | 'log' | 'sqrt' | 'softplus' | 'detach', a: number): number {
     return this.make(op, [a]);
   }
 }

@@ -1,45 +1,63 @@
 // The network as one expression graph: a fully connected net with the
-// article's naming, its loss, and (appended to the same graph) the symbolic
-// derivative of the loss with respect to every parameter.
+// article's naming (names.ts), applied to a batch of samples, its loss, and
+// (appended to the same graph) the symbolic derivative of the loss with respect
+// to every parameter.
 //
-// Naming follows the article and PyTorch's parameter order: weights w1, w2, …
-// layer by layer, each layer's weight matrix row-major (out × in); biases b1, …
-// numbered the same way; pre-activations z1, … across all layers including the
-// output layer; hidden activations a1, …; outputs yhat1, …; the loss L.
 // For [1,2,2,1]: z3 = w3·a1 + w4·a2 + b3, z4 = w5·a1 + w6·a2 + b4, z5 = w7·a3 + w8·a4 + b5.
+// A batch of several samples repeats the forward pass once per sample (z3_n2 is
+// z3 of the batch's second sample) over the same parameters, and the loss
+// reduces over the batch exactly as PyTorch's loss modules do, so reverse mode
+// sums each parameter's contributions over the samples in order.
 
+import type { Algebra } from './algebra.ts';
+import { expressions } from './algebra.ts';
 import { Graph } from './graph.ts';
+import * as names from './names.ts';
+import { linearLayers, type Layer } from './names.ts';
 import { symbolic } from './symbolic.ts';
 
 export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'identity';
-export type Loss = 'squared_error' | 'mse' | 'half_squared_error';
+export type Loss = 'squared_error' | 'mse' | 'half_squared_error' | 'cross_entropy' | 'bce_with_logits';
+export type { Layer };
 
 export interface Architecture {
   layers: number[];
+  /** One flag per nn.Linear layer (layers.length − 1 of them): does it have a bias? */
+  bias: boolean[];
   activation: Activation;
   outputActivation: Activation;
   loss: Loss;
 }
 
-/** One nn.Linear: its fan-in and parameter names in PyTorch's memory order. */
-export interface Layer {
-  fanIn: number;
-  fanOut: number;
-  weights: string[];
-  biases: string[];
+/** One sample's named quantities inside the batch graph. */
+export interface SampleNames {
+  x: string[];
+  y: string[];
+  /** Named forward nodes in evaluation order: z1, z2, a1, a2, …, yhat1, … */
+  nodes: string[];
+  outputs: string[];
 }
 
 export interface Network {
   arch: Architecture;
+  /** Samples per batch this graph was built for. */
+  batch: number;
   graph: Graph;
   layers: Layer[];
   /** Parameter names, weights first then biases: w1 … wN, b1 … bM. */
   params: string[];
+  /** Every input and target name of the graph, sample by sample. */
   x: string[];
   y: string[];
-  /** Named forward nodes in evaluation order: z1, z2, a1, a2, …, yhat1, …, L. */
+  /** Named forward nodes in evaluation order, sample by sample, ending with L. */
   nodes: string[];
+  /** Output names, sample by sample. */
   outputs: string[];
+  /** The names of each sample, and the same without the sample suffix (`template`). */
+  samples: SampleNames[];
+  template: SampleNames;
+  /** Node id of each sample's loss term ℓₙ (L = reduction of ℓ₁ + ℓ₂ + …). */
+  sampleLoss: number[];
   /** Pre-activations that feed a ReLU: where a derivative can jump. */
   kinkSites: string[];
   /** Node id of every name: parameters, inputs, forward nodes and gradients. */
@@ -52,67 +70,106 @@ export interface Network {
   adjoints: string[];
 }
 
+/**
+ * L from S = ℓ₁ + … + ℓ_B, as each PyTorch loss reduces: sum for
+ * MSELoss(reduction='sum'), ½·sum, and the mean over the batch's elements
+ * (MSELoss(), BCEWithLogitsLoss(): B × outputs) or samples (CrossEntropyLoss()).
+ * Written against the Algebra so the graph and the compiled loop share it.
+ */
+export function reduceLoss<T>(A: Algebra<T>, loss: Loss, sum: T, batch: number, outputs: number): T {
+  switch (loss) {
+    case 'squared_error': return sum;
+    case 'half_squared_error': return A.mul(A.const(0.5), sum);
+    case 'mse':
+    case 'bce_with_logits': return A.div(sum, A.const(batch * outputs));
+    case 'cross_entropy': return A.div(sum, A.const(batch));
+  }
+}
+
 function activate(g: Graph, act: Activation, z: number): number {
   return act === 'identity' ? z : g.unary(act, z);
 }
 
-export function network(arch: Architecture): Network {
+/** Left-to-right sum of terms: ((t1 + t2) + t3) + … */
+function sumOf(g: Graph, terms: number[]): number {
+  return terms.reduce((s, t) => g.add(s, t));
+}
+
+/**
+ * One sample's loss term ℓ from its outputs ŷ (logits for the last two) and targets y:
+ *   squared errors     Σⱼ (ŷⱼ − yⱼ)²
+ *   bce_with_logits    Σⱼ softplus(ŷⱼ) − yⱼ·ŷⱼ
+ *   cross_entropy      −Σⱼ yⱼ·log softmax(ŷ)ⱼ with y one-hot, where
+ *                      log softmax(ŷ)ⱼ = (ŷⱼ − m) − log Σᵢ e^(ŷᵢ − m), m = max ŷ (as PyTorch computes it)
+ */
+function sampleLossOf(g: Graph, loss: Loss, yhat: number[], y: number[]): number {
+  if (loss === 'bce_with_logits') {
+    return sumOf(g, yhat.map((z, j) => g.sub(g.unary('softplus', z), g.mul(y[j]!, z))));
+  }
+  if (loss === 'cross_entropy') {
+    const m = g.unary('detach', yhat.reduce((a, b) => g.apply('max', a, b)));
+    const shifted = yhat.map((z) => g.sub(z, m));
+    const lse = g.unary('log', sumOf(g, shifted.map((s) => g.unary('exp', s))));
+    return g.neg(sumOf(g, shifted.map((s, j) => g.mul(y[j]!, g.sub(s, lse)))));
+  }
+  return sumOf(g, yhat.map((o, j) => g.unary('square', g.sub(o, y[j]!))));
+}
+
+export function network(arch: Architecture, batch = 1): Network {
   const g = new Graph();
   const { layers } = arch;
-  const x = Array.from({ length: layers[0]! }, (_, i) => `x${i + 1}`);
-  const y = Array.from({ length: layers.at(-1)! }, (_, i) => `y${i + 1}`);
-  const nodes: string[] = [];
+  const shapes = linearLayers(layers, arch.bias);
+  const params = [...shapes.flatMap((s) => s.weights), ...shapes.flatMap((s) => s.biases)];
+  const paramIds = new Map(params.map((p) => [p, g.param(p)]));
   const kinkSites: string[] = [];
-  const shapes: Layer[] = [];
-  let w = 0, b = 0, z = 0, a = 0;
+  const samples: SampleNames[] = [];
+  const sampleLoss: number[] = [];
+  let template: SampleNames | undefined;
 
-  let incoming = x.map((name) => g.input(name));
-  for (let l = 1; l < layers.length; l++) {
-    const fanIn = layers[l - 1]!, fanOut = layers[l]!;
-    const last = l === layers.length - 1;
-    const act = last ? arch.outputActivation : arch.activation;
-    const layer: Layer = { fanIn, fanOut, weights: [], biases: [] };
-    const zs: number[] = [];
-    for (let j = 0; j < fanOut; j++) {
-      // PyTorch's addmm sums the products in order, then adds the bias.
-      let sum = -1;
-      for (let i = 0; i < fanIn; i++) {
-        const wName = `w${++w}`;
-        layer.weights.push(wName);
-        const term = g.mul(g.param(wName), incoming[i]!);
-        sum = sum < 0 ? term : g.add(sum, term);
+  for (let n = 1; n <= batch; n++) {
+    const named = (q: string) => (batch === 1 ? q : names.ofSample(q, n));
+    const plain: SampleNames = { x: [], y: [], nodes: [], outputs: [] };
+    const let_ = (q: string, id: number) => {
+      plain.nodes.push(q);
+      return g.let(named(q), id);
+    };
+    plain.x = Array.from({ length: layers[0]! }, (_, i) => names.input(i + 1));
+    plain.y = Array.from({ length: layers.at(-1)! }, (_, i) => names.target(i + 1));
+    let incoming = plain.x.map((q) => g.input(named(q)));
+    let z = 0, a = 0;
+    shapes.forEach((layer, l) => {
+      const last = l === shapes.length - 1;
+      const act = last ? arch.outputActivation : arch.activation;
+      const zs: number[] = [];
+      for (let j = 0; j < layer.fanOut; j++) {
+        // PyTorch's addmm sums the products in order, then adds the bias.
+        const terms = incoming.map((inp, i) => g.mul(paramIds.get(layer.weights[j * layer.fanIn + i]!)!, inp));
+        let sum = sumOf(g, terms);
+        if (layer.biases.length) sum = g.add(sum, paramIds.get(layer.biases[j]!)!);
+        const q = names.pre(++z);
+        zs.push(let_(q, sum));
+        if (act === 'relu') kinkSites.push(named(q));
       }
-      const bName = `b${++b}`;
-      layer.biases.push(bName);
-      const zName = `z${++z}`;
-      zs.push(g.let(zName, g.add(sum, g.param(bName))));
-      nodes.push(zName);
-      if (act === 'relu') kinkSites.push(zName);
-    }
-    incoming = zs.map((zi, j) => {
-      const name = last ? `yhat${j + 1}` : `a${++a}`;
-      nodes.push(name);
-      return g.let(name, activate(g, act, zi));
+      incoming = zs.map((zi, j) => {
+        const q = last ? names.output(j + 1) : names.act(++a);
+        if (last) plain.outputs.push(q);
+        return let_(q, activate(g, act, zi));
+      });
     });
-    shapes.push(layer);
+    sampleLoss.push(sampleLossOf(g, arch.loss, incoming, plain.y.map((q) => g.input(named(q)))));
+    template ??= plain;
+    samples.push({ x: plain.x.map(named), y: plain.y.map(named), nodes: plain.nodes.map(named), outputs: plain.outputs.map(named) });
   }
 
-  // Sum of squared errors, in output order; mse divides by the count, half_ halves it.
-  let sse = -1;
-  incoming.forEach((yhat, i) => {
-    const term = g.unary('square', g.sub(yhat, g.input(y[i]!)));
-    sse = sse < 0 ? term : g.add(sse, term);
-  });
-  const reduced =
-    arch.loss === 'mse' ? g.div(sse, g.const(y.length))
-    : arch.loss === 'half_squared_error' ? g.mul(g.const(0.5), sse)
-    : sse;
-  const loss = g.let('L', reduced);
-  nodes.push('L');
-
-  const params = [...shapes.flatMap((s) => s.weights), ...shapes.flatMap((s) => s.biases)];
+  const loss = g.let(names.LOSS, reduceLoss(expressions(g), arch.loss, sumOf(g, sampleLoss), batch, layers.at(-1)!));
   const { grads, adjoints } = symbolic(g, loss, params);
   const id: Record<string, number> = {};
   for (const n of g.nodes) if (n.name !== undefined) id[n.name] = n.id;
-  return { arch, graph: g, layers: shapes, params, x, y, nodes, outputs: y.map((_, i) => `yhat${i + 1}`), kinkSites, id, loss, grads, adjoints };
+  return {
+    arch, batch, graph: g, layers: shapes, params,
+    x: samples.flatMap((s) => s.x), y: samples.flatMap((s) => s.y),
+    nodes: [...samples.flatMap((s) => s.nodes), names.LOSS],
+    outputs: samples.flatMap((s) => s.outputs),
+    samples, template: template!, sampleLoss, kinkSites, id, loss, grads, adjoints,
+  };
 }

@@ -8,18 +8,20 @@
 
 import type { Algebra } from './algebra.ts';
 
-export type OpName = 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'square' | 'relu' | 'step' | 'sigmoid' | 'tanh' | 'exp';
+export type OpName =
+  | 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'square' | 'relu' | 'step' | 'sigmoid' | 'tanh' | 'exp'
+  | 'log' | 'sqrt' | 'softplus' | 'max' | 'detach' | 'addMul' | 'subMul';
 
 /** How one printer style writes an op, given its already printed arguments. */
 export interface Style {
-  fmt: (a: string, b: string) => string;
+  fmt: (a: string, b: string, c: string) => string;
   /** Arguments printed with a lower precedence than this get parentheses. */
   argPrec: readonly number[];
 }
 
 export interface Rule {
-  arity: 1 | 2;
-  eval: (a: number, b: number) => number;
+  arity: 1 | 2 | 3;
+  eval: (a: number, b: number, c: number) => number;
   /** Adjoint contributions to each argument: ∂out/∂arg · g. */
   grad: <T>(A: Algebra<T>, args: T[], out: T, g: T) => T[];
   /** Precedence of the printed result (9 = atom: a name, a number, a call). */
@@ -28,7 +30,7 @@ export interface Rule {
   tex: Style;
   formula: Style;
   /** JavaScript source, for compile.ts (arguments are always plain variables). */
-  js: (a: string, b: string) => string;
+  js: (a: string, b: string, c: string) => string;
 }
 
 const ATOM = 9;
@@ -141,6 +143,83 @@ export const ops: Record<OpName, Rule> = {
     text: call('exp'),
     tex: { fmt: (a) => `e^{${a}}`, argPrec: [0] },
     formula: call('EXP'),
+  },
+  // log'(a) = 1/a
+  log: {
+    arity: 1, prec: ATOM,
+    js: (a) => `Math.log(${a})`,
+    eval: Math.log,
+    grad: (A, [a], _out, g) => [A.div(g, a!)],
+    text: call('log'),
+    tex: call('\\log'),
+    formula: call('LN'),
+  },
+  // sqrt'(a) = 1 / (2·sqrt(a))
+  sqrt: {
+    arity: 1, prec: ATOM,
+    js: (a) => `Math.sqrt(${a})`,
+    eval: Math.sqrt,
+    grad: (A, _args, out, g) => [A.div(g, A.mul(A.const(2), out))],
+    text: call('sqrt'),
+    tex: { fmt: (a) => `\\sqrt{${a}}`, argPrec: [0] },
+    formula: call('SQRT'),
+  },
+  // softplus(a) = log(1 + e^a), computed as max(a, 0) + log(1 + e^-|a|) so it
+  // never overflows; softplus'(a) = σ(a). Binary cross-entropy on a logit z
+  // with target y is softplus(z) − y·z.
+  softplus: {
+    arity: 1, prec: ATOM,
+    js: (a) => `(Math.max(${a}, 0) + Math.log1p(Math.exp(-Math.abs(${a}))))`,
+    eval: (a) => Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a))),
+    grad: (A, [a], _out, g) => [A.mul(g, A.sigmoid(a!))],
+    text: call('softplus'),
+    tex: call('\\operatorname{softplus}'),
+    formula: { fmt: (a) => `(MAX(${a},0)+LN(1+EXP(-ABS(${a}))))`, argPrec: [0] },
+  },
+  // max(a, b): ∂/∂a = step(a − b), ∂/∂b = 1 − step(a − b)
+  max: {
+    arity: 2, prec: ATOM,
+    js: (a, b) => `Math.max(${a}, ${b})`,
+    eval: (a, b) => Math.max(a, b),
+    grad: (A, [a, b], _out, g) => {
+      const s = A.step(A.sub(a!, b!));
+      return [A.mul(g, s), A.mul(g, A.sub(A.const(1), s))];
+    },
+    text: { fmt: (a, b) => `max(${a}, ${b})`, argPrec: [0, 0] },
+    tex: { fmt: (a, b) => `\\max(${a}, ${b})`, argPrec: [0, 0] },
+    formula: { fmt: (a, b) => `MAX(${a},${b})`, argPrec: [0, 0] },
+  },
+  // detach(a) = a, through which no derivative flows (PyTorch's .detach()). The
+  // softmax shift m = max(z) is one: log-softmax does not depend on it, so its
+  // exact derivative is 0 and treating it as a constant is the maths, not a trick.
+  detach: {
+    arity: 1, prec: 0,
+    js: (a) => a,
+    eval: (a) => a,
+    grad: (A) => [A.const(0)],
+    ...same({ fmt: (a) => a, argPrec: [0] }),
+  },
+  // addMul(c, a, b) = c + a·b rounded once, as PyTorch's fused
+  // `c.add_(b, alpha=a)` does in float32. ∂/∂c = 1, ∂/∂a = b, ∂/∂b = a.
+  addMul: {
+    arity: 3, prec: 1,
+    js: (c, a, b) => `${c} + ${a} * ${b}`,
+    eval: (c, a, b) => c + a * b,
+    grad: (A, [c, a, b], _out, g) => { void c; return [g, A.mul(g, b!), A.mul(g, a!)]; },
+    text: { fmt: (c, a, b) => `${c} + ${a} * ${b}`, argPrec: [1, 2, 3] },
+    tex: { fmt: (c, a, b) => `${c} + ${a} \\cdot ${b}`, argPrec: [1, 2, 3] },
+    formula: { fmt: (c, a, b) => `${c}+${a}*${b}`, argPrec: [1, 2, 3] },
+  },
+  // subMul(c, a, b) = c − a·b rounded once (the SGD step θ − lr·g).
+  // ∂/∂c = 1, ∂/∂a = −b, ∂/∂b = −a.
+  subMul: {
+    arity: 3, prec: 1,
+    js: (c, a, b) => `${c} - ${a} * ${b}`,
+    eval: (c, a, b) => c - a * b,
+    grad: (A, [c, a, b], _out, g) => { void c; return [g, A.neg(A.mul(g, b!)), A.neg(A.mul(g, a!))]; },
+    text: { fmt: (c, a, b) => `${c} - ${a} * ${b}`, argPrec: [1, 2, 3] },
+    tex: { fmt: (c, a, b) => `${c} - ${a} \\cdot ${b}`, argPrec: [1, 2, 3] },
+    formula: { fmt: (c, a, b) => `${c}-${a}*${b}`, argPrec: [1, 2, 3] },
   },
 };
 

@@ -37,5 +37,5 @@ function walk(g: Graph, id: number, o: PrintOptions): { s: string; prec: number 
     const p = walk(g, a, o);
     return p.prec < style.argPrec[i]! ? `(${p.s})` : p.s;
   });
-  return { s: style.fmt(args[0]!, args[1] ?? ''), prec: rule.prec };
+  return { s: style.fmt(args[0]!, args[1] ?? '', args[2] ?? ''), prec: rule.prec };
 }

@@ -1,34 +1,64 @@
-// A training run with everything recorded: per epoch the parameters, every
-// node's value, the loss, ∂L/∂θ three ways (backprop, symbolic, numeric) and
-// the kinks the numeric method crossed; plus every formula as plain text.
+// A training run with everything recorded: per optimizer step the parameters
+// entering it, every node's value per sample, the loss, ∂L/∂θ three ways
+// (backprop, symbolic, numeric), the optimizer's state after it and the kinks
+// the numeric method crossed; per epoch the same for full-batch runs (the
+// format of single-sample runs since the first version); and on request every
+// formula as plain text.
 
-import { backprop } from './backprop.ts';
 import type { Config } from './config.ts';
-import { evaluate } from './evaluate.ts';
 import { finiteDifference, type Kink } from './finiteDifference.ts';
-import { network, type Network } from './network.ts';
-import { sgdStep } from './sgd.ts';
+import type { Network } from './network.ts';
 import { toText } from './toText.ts';
-import { torchInit } from './torchInit.ts';
+import { batchesOf, initialParams, inputsOf, networkOf, train, type Params, type Step } from './train.ts';
 
-export type Params = Record<string, number>;
+export { initialParams, inputsOf, networkOf, type Params };
 
+export type Grads = { backprop: Params; symbolic: Params; numeric: Params };
+
+export interface StepTrace {
+  step: number;
+  epoch: number;
+  batch: number;
+  /** 1-based indices of the batch's samples. */
+  samples: number[];
+  params: Params;
+  /** One object per sample of the batch: z1…, a1…, yhat1…. */
+  nodes: Params[];
+  loss: number;
+  grads: Grads;
+  /** Optimizer state after the step: mom_w1 (SGD momentum), m_w1 and v_w1 (Adam). */
+  state: Params;
+  kinks: Kink[];
+  diverged?: true;
+}
+
+/** An epoch of a full-batch run: its one step, with nodes named as in the batch graph (z3, or z3_n2 with several samples). */
 export interface EpochTrace {
   epoch: number;
   params: Params;
   nodes: Record<string, number>;
   yhat: number[];
   loss: number;
-  grads: { backprop: Params; symbolic: Params; numeric: Params };
+  grads: Grads;
   kinks: Kink[];
+  diverged?: true;
+}
+
+/** An epoch of a mini-batch run: the parameters entering it, the mean of its steps' losses and its first and last step. */
+export interface EpochSummary {
+  epoch: number;
+  params: Params;
+  loss: number;
+  steps: [number, number];
   diverged?: true;
 }
 
 export interface Trace {
   config: Config;
-  epochs: EpochTrace[];
+  steps: StepTrace[];
+  epochs: EpochTrace[] | EpochSummary[];
   final: Params;
-  expressions: Record<string, string>;
+  expressions?: Record<string, string>;
   diverged?: true;
   message?: string;
 }
@@ -36,29 +66,10 @@ export interface Trace {
 export interface TraceOptions {
   /** Skip the finite differences (the slowest part) when only the training matters. */
   numeric?: boolean;
+  /** Include every node's and gradient's formula as plain text (`expressions`). */
+  expressions?: boolean;
   /** Called after each epoch, for progress on long runs. */
   onEpoch?: (epoch: number, epochs: number) => void;
-}
-
-/** The architecture part of a config as a network graph. */
-export function networkOf(config: Config): Network {
-  return network({ layers: config.layers, activation: config.activation, outputActivation: config.outputActivation, loss: config.loss });
-}
-
-/** Initial parameters: PyTorch's draw for a seed, or the explicit values (stored as float32 when the run is float32). */
-export function initialParams(net: Network, config: Config): Params {
-  const init = config.init;
-  const raw = 'torchSeed' in init ? torchInit(net.layers, init.torchSeed, init.rounding) : init.params;
-  const round = config.dtype === 'float32' ? Math.fround : (v: number) => v;
-  return Object.fromEntries(net.params.map((p) => [p, round(raw[p]!)]));
-}
-
-/** The data point by graph name: x1…, y1…. */
-export function inputsOf(net: Network, config: Config): Params {
-  const inputs: Params = {};
-  net.x.forEach((n, i) => (inputs[n] = config.x[i]!));
-  net.y.forEach((n, i) => (inputs[n] = config.y[i]!));
-  return inputs;
 }
 
 /** Every named node and every gradient as a plain-text formula over other names. */
@@ -70,48 +81,78 @@ export function expressionsOf(net: Network): Record<string, string> {
 
 const pick = (names: string[], net: Network, v: Float64Array) => Object.fromEntries(names.map((n) => [n, v[net.id[n]!]!]));
 
-export function trace(config: Config, options: TraceOptions = {}, net: Network = networkOf(config)): Trace {
-  const { dtype } = config;
-  const rounding = 'torchSeed' in config.init ? config.init.rounding : 'fused';
-  const inputs = inputsOf(net, config);
-  let params = initialParams(net, config);
-  const epochs: EpochTrace[] = [];
-  const result: Trace = { config, epochs, final: params, expressions: expressionsOf(net) };
+function stepTrace(s: Step, numeric: boolean): StepTrace {
+  const { net, values: v } = s;
+  const fd = numeric ? finiteDifference(net, s.env) : { grads: {}, kinks: [] };
+  return {
+    step: s.step, epoch: s.epoch, batch: s.batch,
+    samples: s.samples.map((i) => i + 1),
+    params: s.params,
+    nodes: net.samples.map((names) => Object.fromEntries(net.template.nodes.map((q, i) => [q, v[net.id[names.nodes[i]!]!]!]))),
+    loss: s.loss,
+    grads: { backprop: s.grads, symbolic: Object.fromEntries(net.params.map((p) => [p, v[net.grads[p]!]!])), numeric: fd.grads },
+    state: s.state,
+    kinks: fd.kinks,
+  };
+}
 
-  for (let epoch = 1; epoch <= config.epochs; epoch++) {
-    const env = { ...params, ...inputs };
-    // One pass evaluates the forward nodes and the symbolic gradient expressions.
-    const v = evaluate(net.graph, env, dtype);
-    const loss = v[net.loss]!;
-    const symbolic = Object.fromEntries(net.params.map((p) => [p, v[net.grads[p]!]!]));
-    const fd = options.numeric === false ? { grads: {}, kinks: [] } : finiteDifference(net, env);
-    const record: EpochTrace = {
-      epoch,
-      params,
-      nodes: pick(net.nodes, net, v),
-      yhat: net.outputs.map((n) => v[net.id[n]!]!),
-      loss,
-      grads: { backprop: backprop(net.graph, v, net.loss, net.params, dtype), symbolic, numeric: fd.grads },
-      kinks: fd.kinks,
-    };
-    epochs.push(record);
-    if (!Number.isFinite(loss)) {
-      record.diverged = true;
+function epochOf(s: StepTrace, step: Step): EpochTrace {
+  const { net, values: v } = step;
+  return {
+    epoch: s.epoch, params: s.params, nodes: pick(net.nodes, net, v),
+    yhat: net.outputs.map((n) => v[net.id[n]!]!), loss: s.loss, grads: s.grads, kinks: s.kinks,
+  };
+}
+
+export function trace(config: Config, options: TraceOptions = {}, net: Network = networkOf(config)): Trace {
+  const fullBatch = batchesOf(config.x.length, config.batchSize).length === 1;
+  const steps: StepTrace[] = [];
+  const epochs: (EpochTrace | EpochSummary)[] = [];
+  const result: Trace = { config, steps, epochs: epochs as EpochTrace[], final: initialParams(net, config) };
+  if (options.expressions) result.expressions = expressionsOf(net);
+  const run = train(config, { symbolic: true, net });
+  let epochSteps: StepTrace[] = [];
+  const closeEpoch = () => {
+    if (fullBatch || epochSteps.length === 0) return;
+    const first = epochSteps[0]!, last = epochSteps.at(-1)!;
+    epochs.push({
+      epoch: first.epoch, params: first.params,
+      loss: epochSteps.reduce((sum, s) => sum + s.loss, 0) / epochSteps.length,
+      steps: [first.step, last.step],
+      ...(last.diverged ? { diverged: true as const } : {}),
+    });
+    epochSteps = [];
+  };
+  for (let r = run.next(); !r.done; r = run.next()) {
+    const s = r.value;
+    if (epochSteps.length && epochSteps[0]!.epoch !== s.epoch) {
+      closeEpoch();
+      options.onEpoch?.(s.epoch - 1, config.epochs);
+    }
+    const rec = stepTrace(s, options.numeric !== false);
+    steps.push(rec);
+    epochSteps.push(rec);
+    const epoch = fullBatch ? epochOf(rec, s) : undefined;
+    if (epoch) epochs.push(epoch);
+    const where = fullBatch ? `epoch ${s.epoch}` : `step ${s.step} (epoch ${s.epoch}, batch ${s.batch})`;
+    if (!Number.isFinite(s.loss)) {
+      rec.diverged = true;
+      if (epoch) epoch.diverged = true;
       result.diverged = true;
-      result.message = `training diverged: the loss became ${loss} at epoch ${epoch} (try a smaller lr)`;
+      result.message = `training diverged: the loss became ${s.loss} at ${where} (try a smaller lr)`;
       break;
     }
-    const grads = record.grads.backprop;
-    params = Object.fromEntries(net.params.map((p) => [p, sgdStep(params[p]!, grads[p]!, config.lr, dtype, rounding)]));
-    result.final = params;
-    options.onEpoch?.(epoch, config.epochs);
-    const bad = net.params.find((p) => !Number.isFinite(params[p]!));
+    result.final = s.next;
+    const bad = s.net.params.find((p) => !Number.isFinite(s.next[p]!));
     if (bad) {
-      record.diverged = true;
+      rec.diverged = true;
+      if (epoch) epoch.diverged = true;
       result.diverged = true;
-      result.message = `training diverged: ${bad} became ${params[bad]} in the update of epoch ${epoch} (try a smaller lr)`;
+      result.message = `training diverged: ${bad} became ${s.next[bad]} in the update of ${where} (try a smaller lr)`;
       break;
     }
   }
+  closeEpoch();
+  if (steps.length) options.onEpoch?.(steps.at(-1)!.epoch, config.epochs);
   return result;
 }
