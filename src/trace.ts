@@ -72,6 +72,13 @@ export interface TraceOptions {
   onEpoch?: (epoch: number, epochs: number) => void;
 }
 
+/** The epochs of a full-batch run in detail (a mini-batch run's epochs are summaries: use its steps). */
+export function epochDetails(t: Trace): EpochTrace[] {
+  const out = t.epochs.filter((e): e is EpochTrace => 'nodes' in e);
+  if (out.length !== t.epochs.length) throw new Error('epochDetails: a mini-batch run has no per-epoch detail; read its steps');
+  return out;
+}
+
 /** Every named node and every gradient as a plain-text formula over other names. */
 export function expressionsOf(net: Network): Record<string, string> {
   const out: Record<string, string> = {};

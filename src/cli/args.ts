@@ -2,7 +2,9 @@
 // a file or a preset, and the error that becomes a one-line message and exit 2.
 
 import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseConfig, type Config } from '../config.ts';
+import { MAX_CONFIG_BYTES, MAX_DATA_BYTES } from '../limits.ts';
 import { preset } from '../presets.ts';
 
 /** A user's mistake: printed as one line, exit code 2. */
@@ -37,7 +39,7 @@ export function parseArgs(argv: string[], known: { values: string[]; booleans?: 
   return { positional, flags };
 }
 
-export const MAX_CONFIG_BYTES = 1 << 20;
+export { MAX_CONFIG_BYTES } from '../limits.ts';
 
 const bytes = (n: number) => `${n.toLocaleString('en-US')} bytes`;
 
@@ -60,8 +62,10 @@ export function readUserFile(path: string, what: string, maxBytes: number): Buff
   return readFileSync(path);
 }
 
+/** A config file; a CSV file it names in "data" is found relative to the config file's folder. */
 export function readConfigFile(path: string): Config {
-  return parseConfig(readUserFile(path, 'config file', MAX_CONFIG_BYTES).toString('utf8'));
+  const readData = (data: string) => readUserFile(resolve(dirname(path), data), 'data file', MAX_DATA_BYTES).toString('utf8');
+  return parseConfig(readUserFile(path, 'config file', MAX_CONFIG_BYTES).toString('utf8'), { readData });
 }
 
 /** The run's config: `<config.json>` or `--preset NAME`, then `--dtype` if given. */

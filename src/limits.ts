@@ -1,0 +1,22 @@
+// The bounds on a run, in one place. Each is checked against a number the code
+// has counted (never estimated) before the work it protects starts, and the
+// refusal quotes that number beside the bound.
+
+/** Epochs of one run. */
+export const MAX_EPOCHS = 1_000_000;
+/** Units in any one layer. */
+export const MAX_UNITS = 1024;
+/** Weights and biases together, counted by names.ts's paramCount before any name is built. */
+export const MAX_PARAMS = 100_000;
+/** Numbers in x and y together, inline or from a CSV file (header excluded). */
+export const MAX_DATA_CELLS = 1_000_000;
+/**
+ * epochs × samples × parameters. Each epoch takes every sample forward and
+ * backward through every parameter, so the run's cost is this product times a
+ * constant. The bound is on that count, not on a timing.
+ */
+export const MAX_WORK = 2e10;
+/** Size of a config file, checked before it is read. */
+export const MAX_CONFIG_BYTES = 1 << 20;
+/** Size of a CSV data file, checked before it is read: room for MAX_DATA_CELLS numbers written in full (`-1.2345678901234567e-300,` is 25 bytes). */
+export const MAX_DATA_BYTES = 32 << 20;
