@@ -3,7 +3,7 @@
 // float32, expression nodes in a Graph, or lines of generated JavaScript.
 
 import type { Graph } from './graph.ts';
-import { fmaf } from './float32.ts';
+import { fmaf } from './fma.ts';
 import { ops, opNames, type OpName } from './ops.ts';
 
 export type Dtype = 'float32' | 'float64';
@@ -36,6 +36,7 @@ export const float32: Algebra<number> = algebra(
   (op, a, b, c) =>
     op === 'addMul' ? fmaf(b!, c!, a)
     : op === 'subMul' ? fmaf(-b!, c!, a)
+    : ops[op].f32 ? ops[op].f32!.eval(a)
     : Math.fround(ops[op].eval(a, b!, c!)),
 );
 
@@ -45,6 +46,7 @@ export const float32Portable: Algebra<number> = algebra(
   (op, a, b, c) =>
     op === 'addMul' ? Math.fround(a + Math.fround(b! * c!))
     : op === 'subMul' ? Math.fround(a - Math.fround(b! * c!))
+    : ops[op].f32 ? ops[op].f32!.eval(a)
     : Math.fround(ops[op].eval(a, b!, c!)),
 );
 

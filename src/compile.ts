@@ -12,7 +12,7 @@ import { algebra, expressions, numeric, type Algebra, type Dtype } from './algeb
 import { evaluate } from './evaluate.ts';
 import { reverse } from './backprop.ts';
 import type { Config } from './config.ts';
-import { fmaf } from './float32.ts';
+import { fmaf } from './fma.ts';
 import { Graph } from './graph.ts';
 import { reduceLoss, type Network } from './network.ts';
 import { ops } from './ops.ts';
@@ -58,6 +58,7 @@ export function compileTrainLoop(net: Network, config: CompileConfig): TrainLoop
   const code = algebra<string>(literal, (op, a, b, c) => emit(
     f32 && op === 'addMul' ? (portable ? `f(${a} + f(${b} * ${c}))` : `fmaf(${b}, ${c}, ${a})`)
     : f32 && op === 'subMul' ? (portable ? `f(${a} - f(${b} * ${c}))` : `fmaf(-${b}, ${c}, ${a})`)
+    : f32 && ops[op].f32 ? ops[op].f32!.js(a)
     : round(ops[op].js(a, b ?? '', c ?? '')),
   ));
   const block = (build: () => void): string[] => {
@@ -82,7 +83,7 @@ export function compileTrainLoop(net: Network, config: CompileConfig): TrainLoop
         const xi = net.x.indexOf(n.name!);
         lines.push(`const ${v} = ${round(xi >= 0 ? `x[n * ${I} + ${xi}]` : `y[n * ${O} + ${net.y.indexOf(n.name!)}]`)};`);
       } else if (n.op === 'let') lines.push(`const ${v} = v${n.args[0]};`);
-      else lines.push(`const ${v} = ${round(ops[n.op].js(`v${n.args[0]}`, `v${n.args[1] ?? ''}`, `v${n.args[2] ?? ''}`))};`);
+      else lines.push(`const ${v} = ${code[n.op](`v${n.args[0]}`, `v${n.args[1] ?? ''}`, `v${n.args[2] ?? ''}`)};`);
     }
     lines.push(`S = n === start ? v${root} : ${round(`S + v${root}`)};`);
     const adj = reverse(g, values, root, code, { seed: 'seed' });

@@ -19,7 +19,7 @@ export { toTex, texName, texEquation } from './toTex.ts';
 
 // PyTorch-exact numbers
 export { MT19937 } from './mt19937.ts';
-export { fmaf } from './float32.ts';
+export { fma, fmaf } from './fma.ts';
 export { torchInit, type Rounding } from './torchInit.ts';
 export { sgdUpdate, optimizerUpdate, adamScalars, stateKinds, namedState, type ParamState, type AdamScalars } from './optimizer.ts';
 

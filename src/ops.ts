@@ -31,6 +31,11 @@ export interface Rule {
   formula: Style;
   /** JavaScript source, for compile.ts (arguments are always plain variables). */
   js: (a: string, b: string, c: string) => string;
+  /**
+   * Where PyTorch's float32 kernel rounds inside the operation, the float32
+   * value and its source (`f` is Math.fround); otherwise float32 rounds `eval`'s result once.
+   */
+  f32?: { eval: (a: number) => number; js: (a: string) => string };
 }
 
 const ATOM = 9;
@@ -119,6 +124,11 @@ export const ops: Record<OpName, Rule> = {
     arity: 1, prec: ATOM,
     js: (a) => `1 / (1 + Math.exp(-${a}))`,
     eval: (a) => 1 / (1 + Math.exp(-a)),
+    // PyTorch's float32 kernel rounds e^-a, then 1 + e^-a, then the quotient.
+    f32: {
+      eval: (a) => Math.fround(1 / Math.fround(1 + Math.fround(Math.exp(-a)))),
+      js: (a) => `f(1 / f(1 + f(Math.exp(-${a}))))`,
+    },
     grad: (A, _args, out, g) => [A.mul(A.mul(g, A.sub(A.const(1), out)), out)],
     text: call('sigmoid'),
     tex: call('\\sigma'),

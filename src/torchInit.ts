@@ -14,9 +14,9 @@
 // - a float64 draw (torch.set_default_dtype(torch.float64) before building)
 //   keeps the bounds in double and takes 53 bits of a 64-bit number made of two
 //   outputs, the first as the high half: x = (r64 mod 2⁵³) · 2⁻⁵³, value =
-//   x · (to − from) + from in double.
+//   x · (to − from) + from in double, again as one fused multiply-add.
 
-import { fmaf } from './float32.ts';
+import { fma, fmaf } from './fma.ts';
 import { MT19937 } from './mt19937.ts';
 import type { Dtype } from './algebra.ts';
 import type { Layer } from './names.ts';
@@ -39,7 +39,7 @@ function drawUniform(rng: MT19937, bound: number, rounding: Rounding): number {
 function drawUniform64(rng: MT19937, bound: number): number {
   const hi = rng.next(), lo = rng.next();
   const x = ((hi % 2 ** 21) * 2 ** 32 + lo) * 2 ** -53;
-  return x * (bound - -bound) + -bound;
+  return fma(x, bound - -bound, -bound);
 }
 
 /** Initial parameters by name, as `torch.manual_seed(seed)` then building the layers in dtype `draw`. */

@@ -88,6 +88,18 @@ export interface TrainOptions {
   net?: Network;
   /** Parameters to start from instead of the config's init. */
   params?: Params;
+  /** Start at this step (1-based) with these parameters and optimizer state (named as Step.state), e.g. a recorded run's. */
+  resume?: { step: number; params: Params; state: Params };
+}
+
+/** Named optimizer state (mom_w1, m_w1, v_w1) back into per-parameter state. */
+function unnamedState(named: Params): Record<string, ParamState<number>> {
+  const out: Record<string, ParamState<number>> = {};
+  for (const [name, v] of Object.entries(named)) {
+    const i = name.indexOf('_');
+    (out[name.slice(i + 1)] ??= {})[name.slice(0, i) as keyof ParamState<number>] = v;
+  }
+  return out;
 }
 
 /** Every optimizer step of the run, in order. Stops after a step whose loss or update is not finite. */
@@ -96,11 +108,16 @@ export function* train(config: Config, options: TrainOptions = {}): Generator<St
   const A = numeric(dtype, 'torchSeed' in config.init ? config.init.rounding : 'fused');
   const netFor = networksOf(config, options.net);
   const batches = batchesOf(config.x.length, config.batchSize);
-  let params = options.params ?? initialParams(netFor(batches[0]!.length), config);
-  const state: Record<string, ParamState<number>> = {};
+  let params = options.resume?.params ?? options.params ?? initialParams(netFor(batches[0]!.length), config);
+  const state = options.resume ? unnamedState(options.resume.state) : {};
+  const skip = (options.resume?.step ?? 1) - 1;
   let t = 0;
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     for (let b = 0; b < batches.length; b++) {
+      if (t < skip) {
+        t++;
+        continue;
+      }
       const samples = batches[b]!;
       const net = netFor(samples.length);
       const env = { ...params, ...inputsOf(net, config, samples) };
