@@ -1,7 +1,7 @@
 // The `xlgrad` command as a user runs it: a real process, its exit code, stdout and stderr.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,5 +127,68 @@ describe('a closed pipe', () => {
   it('xlgrad run … | true ends quietly instead of printing an EPIPE stack trace', () => {
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" run --preset article | true; echo "exit \${PIPESTATUS[0]}"`], { cwd: root, encoding: 'utf8' });
     expect([r.stdout.trim(), r.stderr]).toEqual(['exit 0', '']);
+  });
+});
+
+describe('xlgrad trace <xor.json> (four samples, full batch, SGD with momentum 0.9)', () => {
+  const xor = { layers: [2, 2, 1], bias: true, activation: 'sigmoid', outputActivation: 'sigmoid', loss: 'mse',
+    x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [[0], [1], [1], [0]], batchSize: 4, lr: 1.0,
+    optimizer: { name: 'sgd', momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0 },
+    epochs: 100, dtype: 'float32', init: { torchSeed: 1, draw: 'float32' } };
+  const r = xlgrad('trace', file('xor.json', JSON.stringify(xor)));
+  const t = JSON.parse(r.stdout);
+  // Recorded from torch.optim.SGD(momentum=0.9) over nn.Sequential(Linear(2, 2), Sigmoid(), Linear(2, 1), Sigmoid()) by fixtures/pytorch/record.py.
+  const torch = JSON.parse(readFileSync(join(root, 'fixtures', 'pytorch', 'xor.json'), 'utf8'));
+
+  it('exits 0 and prints one step per epoch, each over samples 1–4', () => {
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(t.steps.length).toBe(100);
+    expect(t.steps[0]).toMatchObject({ step: 1, epoch: 1, batch: 1, samples: [1, 2, 3, 4] });
+  });
+
+  it("every step's loss, per-sample nodes, gradients and momentum buffers are PyTorch's", () => {
+    const pick = (s: { loss: number; nodes: unknown; grads: { backprop: unknown }; state: unknown }) => ({ loss: s.loss, nodes: s.nodes, grads: s.grads.backprop, state: s.state });
+    expect(t.steps.map(pick)).toEqual(torch.steps.map((s: { loss: number; nodes: unknown; grads: unknown; state: unknown }) => ({ loss: s.loss, nodes: s.nodes, grads: s.grads, state: s.state })));
+    expect(t.final).toEqual(torch.final);
+  });
+
+  it('names per-sample quantities with the sample: z3_n2, dL_dz3_n2', () => {
+    expect(t.expressions).toMatchObject({ z3_n2: 'w5 * a1_n2 + w6 * a2_n2 + b3', L: expect.stringContaining('/ 4') });
+    expect(t.expressions.dL_dw5).toBe('dL_dz3_n1 * a1_n1 + dL_dz3_n2 * a1_n2 + dL_dz3_n3 * a1_n3 + dL_dz3_n4 * a1_n4');
+  });
+
+  it('xlgrad trace --no-expressions leaves the formulas out', () => {
+    const d = JSON.parse(xlgrad('trace', file('xor1.json', JSON.stringify({ ...xor, epochs: 1 })), '--no-expressions').stdout);
+    expect(d.expressions).toBeUndefined();
+  });
+});
+
+describe('xlgrad run with a CSV data file and mini-batches', () => {
+  const csv = file('points.csv', 'x1,x2,y1\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n0.5,0.5,1\n');
+  void csv;
+  const config = file('points.json', JSON.stringify({ layers: [2, 3, 1], activation: 'tanh', loss: 'mse', data: 'points.csv', batchSize: 2, lr: 0.1, epochs: 2 }));
+
+  it('prints one summary line per epoch and says how to see every step', () => {
+    const r = xlgrad('run', config);
+    expect(r.status).toBe(0);
+    expect(lines(r.stdout)[0]).toContain('5 samples, batches of 2');
+    expect(lines(r.stdout).filter((l) => l.startsWith('epoch '))).toHaveLength(2);
+    expect(r.stdout).toContain('steps 1–3');
+    expect(r.stdout).toContain('--steps');
+  });
+
+  it('xlgrad run --steps prints every step with its samples, the last batch partial', () => {
+    const out = xlgrad('run', config, '--steps').stdout;
+    expect(lines(out).filter((l) => l.startsWith('step '))).toHaveLength(6);
+    expect(out).toContain('step 3 (epoch 1, batch 3, sample 5)');
+    expect(out).toContain('  sample 2: z1=');
+  });
+
+  it('a CSV with a non-numeric cell is refused with its line and column, exit 2', () => {
+    file('bad.csv', 'x1,x2,y1\n0,0,0\n0,abc,1\n');
+    const r = xlgrad('run', file('bad.json', JSON.stringify({ layers: [2, 1], data: 'bad.csv', lr: 0.1, epochs: 1 })));
+    expect(r.status).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/line 3, column 2 \(x2\)/);
   });
 });
