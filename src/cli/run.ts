@@ -32,7 +32,9 @@ function paramTable(params: Params, g: Grads, kinks: Kink[], state: Params): str
 function epochTable(s: StepTrace, nodes: Params, yhat: number[]): string[] {
   return [
     `epoch ${s.epoch}   loss ${num(s.loss)}   ŷ ${yhat.map(num).join(', ')}${s.diverged ? '   DIVERGED' : ''}`,
-    `  nodes: ${list(Object.fromEntries(Object.entries(nodes).filter(([k]) => k !== 'L')))}`,
+    ...(s.nodes.length === 1
+      ? [`  nodes: ${list(Object.fromEntries(Object.entries(nodes).filter(([k]) => k !== 'L')))}`]
+      : s.nodes.map((n, i) => `  sample ${s.samples[i]}: ${list(n)}`)),
     ...paramTable(s.params, s.grads, s.kinks, s.state),
   ];
 }
