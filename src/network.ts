@@ -120,7 +120,6 @@ export function network(arch: Architecture, batch = 1): Network {
   const { layers } = arch;
   const shapes = linearLayers(layers, arch.bias);
   const params = [...shapes.flatMap((s) => s.weights), ...shapes.flatMap((s) => s.biases)];
-  const paramIds = new Map(params.map((p) => [p, g.param(p)]));
   const kinkSites: string[] = [];
   const samples: SampleNames[] = [];
   const sampleLoss: number[] = [];
@@ -143,9 +142,10 @@ export function network(arch: Architecture, batch = 1): Network {
       const zs: number[] = [];
       for (let j = 0; j < layer.fanOut; j++) {
         // PyTorch's addmm sums the products in order, then adds the bias.
-        const terms = incoming.map((inp, i) => g.mul(paramIds.get(layer.weights[j * layer.fanIn + i]!)!, inp));
+        // Parameters enter the graph where first used, so the backward pass lists them in the order it reaches them.
+        const terms = incoming.map((inp, i) => g.mul(g.param(layer.weights[j * layer.fanIn + i]!), inp));
         let sum = sumOf(g, terms);
-        if (layer.biases.length) sum = g.add(sum, paramIds.get(layer.biases[j]!)!);
+        if (layer.biases.length) sum = g.add(sum, g.param(layer.biases[j]!));
         const q = names.pre(++z);
         zs.push(let_(q, sum));
         if (act === 'relu') kinkSites.push(named(q));

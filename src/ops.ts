@@ -218,7 +218,7 @@ export const ops: Record<OpName, Rule> = {
     grad: (A, [c, a, b], _out, g) => { void c; return [g, A.mul(g, b!), A.mul(g, a!)]; },
     text: { fmt: (c, a, b) => `${c} + ${a} * ${b}`, argPrec: [1, 2, 3] },
     tex: { fmt: (c, a, b) => `${c} + ${a} \\cdot ${b}`, argPrec: [1, 2, 3] },
-    formula: { fmt: (c, a, b) => `${c}+${a}*${b}`, argPrec: [1, 2, 3] },
+    formula: { fmt: (c, a, b) => `${c} + ${a}*${b}`, argPrec: [1, 2, 3] },
   },
   // subMul(c, a, b) = c − a·b rounded once (the SGD step θ − lr·g).
   // ∂/∂c = 1, ∂/∂a = −b, ∂/∂b = −a.
@@ -229,7 +229,7 @@ export const ops: Record<OpName, Rule> = {
     grad: (A, [c, a, b], _out, g) => { void c; return [g, A.neg(A.mul(g, b!)), A.neg(A.mul(g, a!))]; },
     text: { fmt: (c, a, b) => `${c} - ${a} * ${b}`, argPrec: [1, 2, 3] },
     tex: { fmt: (c, a, b) => `${c} - ${a} \\cdot ${b}`, argPrec: [1, 2, 3] },
-    formula: { fmt: (c, a, b) => `${c}-${a}*${b}`, argPrec: [1, 2, 3] },
+    formula: { fmt: (c, a, b) => `${c} - ${a}*${b}`, argPrec: [1, 2, 3] },
   },
 };
 

@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTICLE } from '../src/config.ts';
+import { ARTICLE, normalizeConfig } from '../src/config.ts';
 import { initialParams, networkOf } from '../src/trace.ts';
+import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
 import { formatRef, quoteSheet } from '../src/check/cellRef.ts';
 import { parseLabel } from '../src/check/label.ts';
 import { checkWorkbookInBrowser } from '../src/check/checkWorkbookInBrowser.ts';
@@ -297,6 +298,48 @@ describe('checkWorkbookInBrowser with unusable input', () => {
   }
 });
 
+/** Mazur's 2-2-2 sigmoid network with his weights and no biases, as the check config and as xlgrad's own workbook of it. */
+const MAZUR_ARCH = { layers: [2, 2, 2], bias: false, activation: 'sigmoid', outputActivation: 'sigmoid', loss: 'half_squared_error' };
+const mazurWorkbook = async (tamper?: (wb: ExcelJS.Workbook) => void) => {
+  const config = normalizeConfig({ ...MAZUR_ARCH, x: [0.05, 0.1], y: [0.01, 0.99], lr: 0.5, epochs: 2, dtype: 'float64', init: { params: { w1: 0.15, w2: 0.2, w3: 0.25, w4: 0.3, w5: 0.4, w6: 0.45, w7: 0.5, w8: 0.55 } } });
+  const bytes = await buildWorkbook(config);
+  if (!tamper) return bytes;
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  tamper(wb);
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+};
+
+describe('checkWorkbookInBrowser on a network without biases', () => {
+  it('checkWorkbookInBrowser(xlgrad\'s workbook of Mazur\'s net without biases, {config}) finds 0 mismatches', async () => {
+    const r = await checkWorkbookInBrowser(await mazurWorkbook(), { config: MAZUR_ARCH });
+    expect([r.error, r.report?.source, r.report?.architecture, r.report?.epochs, r.report?.mismatches, r.report?.missing]).toEqual([undefined, 'names', '2-2-2 sigmoid without biases, loss half_squared_error', 2, 0, []]);
+    expect(r.report!.checked).toBeGreaterThan(60);
+  });
+
+  it('checkWorkbookInBrowser(the same workbook with z3 in epoch 1 given a bias of 0.35) names z3_e1 first', async () => {
+    const bytes = await mazurWorkbook((wb) => {
+      const cell = wb.getWorksheet('Epoch 1')!.getCell('B9');
+      expect((cell.value as { formula: string }).formula).toBe('w5_e1*a1_e1 + w6_e1*a2_e1');
+      cell.value = { formula: 'w5_e1*a1_e1 + w6_e1*a2_e1 + 0.35', result: 0 } as ExcelJS.CellFormulaValue;
+    });
+    const r = await checkWorkbookInBrowser(bytes, { config: MAZUR_ARCH });
+    expect([r.error, r.report?.first?.key, r.report?.first?.cell, r.report?.first?.expectedFormula]).toEqual([undefined, 'z3_e1', "'Epoch 1'!B9", 'z3_e1 = w5_e1 * a1_e1 + w6_e1 * a2_e1']);
+  });
+});
+
+describe('checkWorkbookInBrowser refuses a config it cannot check', () => {
+  it.each([
+    [{ x: [[1], [2]], y: [[1], [0]] }, 'config: x: workbooks hold one sample for now, got 2'],
+    [{ optimizer: { name: 'sgd', momentum: 0.9 } }, 'config: optimizer: workbooks show plain SGD for now (momentum 0, weight decay 0), got momentum 0.9'],
+    [{ optimizer: 'adam' }, 'config: optimizer: workbooks show plain SGD for now (momentum 0, weight decay 0), got adam'],
+    [{ layers: [1, 2, 3], loss: 'cross_entropy' }, 'config: loss: workbooks cover squared_error, mse and half_squared_error for now, got cross_entropy'],
+  ])('checkWorkbookInBrowser(bytes, {config: %j}) gives one line', async (config, error) => {
+    const r = await checkWorkbookInBrowser((await learnerWorkbook(BESIDE)).bytes, { config });
+    expect([r.error, r.report]).toEqual([error, undefined]);
+  });
+});
+
 describe('annotateWorkbook', () => {
   it('annotateWorkbook(bytes, report) paints a copy: red with a note on the wrong cells, green on the right ones', async () => {
     const b = await learnerWorkbook(BESIDE, { plant: { id: 'new w8', epoch: 1, content: '={w8}+{lr}*{dw8}' } });
@@ -419,12 +462,14 @@ describe('xlgrad check with unusable input: one line, exit 2, the file untouched
     { name: 'a label found twice', libreoffice: true, file: async () => save(await plantIn(SHEETS, 'z3', '={w3}*{a1}+{w4}*{a2}+{b3}', [['My sheet', 'A60', 'z3'], ['My sheet', 'B60', 0.5]])()), error: /label "z3" found twice for z3_e1: at 'My sheet'!A6 \(for 'My sheet'!B6\) and at 'My sheet'!A60 \(for 'My sheet'!B60\)/ },
     { name: 'a mapping naming a missing sheet', libreoffice: true, file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--map', 'MAP:{"x_1": "Sheet1!B1", "w1_e1": "Nope!B3"}'], error: /map\d*\.json: w1_e1 → Nope!B3: there is no sheet Nope \(sheets: Sheet1\)$/ },
     { name: 'a mapping naming an empty cell', libreoffice: true, file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--map', 'MAP:{"x_1": "Sheet1!B1", "w1_e1": "Sheet1!Z99"}'], error: /map\d*\.json: w1_e1 → Sheet1!Z99: the cell is empty$/ },
+    { name: 'a config with several samples', file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--config', 'CONFIG:{"x": [[1], [2], [3]], "y": [[1], [0], [1]]}'], error: /config\d*\.json: x: workbooks hold one sample for now, got 3$/ },
   ];
   for (const c of cases) {
     it.skipIf(c.libreoffice && SKIP_LIBREOFFICE)(`xlgrad check (${c.name})`, async () => {
       const path = await c.file();
       const before = sha(path);
-      const args = (c.args ?? []).map((a) => (a.startsWith('MAP:') ? save(new TextEncoder().encode(a.slice(4)), `map${++saved}.json`) : a));
+      const file = (prefix: string, a: string) => save(new TextEncoder().encode(a.slice(prefix.length + 1)), `${prefix.toLowerCase()}${++saved}.json`);
+      const args = (c.args ?? []).map((a) => (a.startsWith('MAP:') ? file('MAP', a) : a.startsWith('CONFIG:') ? file('CONFIG', a) : a));
       const r = await xlgradCheck(path, ...args);
       expect([r.status, r.err.length, r.out]).toEqual([2, 1, []]);
       expect(r.err[0]).toMatch(/^xlgrad check: /);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ARTICLE, type Config } from '../src/config.ts';
+import { Graph } from '../src/graph.ts';
+import { opNames, ops } from '../src/ops.ts';
+import { print } from '../src/print.ts';
 import { preset } from '../src/presets.ts';
 import { addressOf, evaluateLayout, type SheetInput } from '../src/workbook/evaluateLayout.ts';
 import { layoutWorkbook } from '../src/workbook/layout.ts';
@@ -66,6 +69,29 @@ describe('evaluateLayout', () => {
     expect(evaluateLayout(sheets, {}, { only: ['b_1'] }).names).toEqual({ b_1: 6 });
   });
 
+  it.each([
+    [0.7, -1.3, 2.5],
+    [-3.2, 0.4, -0.6],
+    [0, 2, 3],
+  ])('evaluateLayout(every op of the rule table as a formula at (%s, %s, %s)) computes what the op evaluates to', (a, b, c) => {
+    // LN, SQRT, ABS, two-argument MAX and three-argument nodes, each printed by the rule table and read by the independent engine.
+    const inputs = [{ address: 'A1', value: a, name: 'arg_a' }, { address: 'A2', value: b, name: 'arg_b' }, { address: 'A3', value: c, name: 'arg_c' }];
+    const used = opNames.filter((op) => a > 0 || (op !== 'log' && op !== 'sqrt'));
+    const cells = used.map((op, i) => {
+      const g = new Graph();
+      const args = ['arg_a', 'arg_b', 'arg_c'].slice(0, ops[op].arity).map((n) => g.input(n));
+      const id = g.let('out', g.apply(op as Parameters<Graph['apply']>[0], ...args));
+      return { address: `B${i + 1}`, formula: print(g, id, { style: 'formula', ref: (n) => n.name! }) };
+    });
+    const r = evaluateLayout([{ name: 'S', cells: [...inputs, ...cells] }]);
+    const far = used.flatMap((op, i) => {
+      const want = ops[op].eval(a, b, c), got = r.cells.get(`S!B${i + 1}`);
+      return typeof got === 'number' && Math.abs(got - want) <= 1e-15 * Math.max(1, Math.abs(want)) ? [] : [`${op}: =${cells[i]!.formula} gave ${JSON.stringify(got)}, the op ${want}`];
+    });
+    expect(far).toEqual([]);
+    expect(used.length).toBe(a > 0 ? opNames.length : opNames.length - 2);
+  });
+
   it('addressOf(row, col) writes A1-style addresses', () => {
     expect([addressOf(1, 1), addressOf(3, 26), addressOf(10, 27), addressOf(2, 703)]).toEqual(['A1', 'Z3', 'AA10', 'AAA2']);
   });
@@ -76,6 +102,7 @@ describe('evaluateLayout', () => {
     ['sigmoid-mse', preset('sigmoid-mse')],
     ['deep-tanh', preset('deep-tanh')],
     ['wide-relu for 3 epochs, float64', { ...preset('wide-relu'), epochs: 3, dtype: 'float64' } as Config],
+    ['mazur-nobias (no biases) for 2 epochs', { ...preset('mazur-nobias'), epochs: 2 } as Config],
   ])('evaluateLayout(layoutWorkbook(%s)) reproduces every cached result within 1e-12', (_, config) => {
     const layout = layoutWorkbook(config);
     const r = evaluateLayout(layout.sheets, layout.names);

@@ -1,8 +1,12 @@
 import ExcelJS from 'exceljs';
 import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ARTICLE, normalizeConfig, type Config } from '../src/config.ts';
-import { fixtures } from '../src/fixtures.ts';
+import { ARTICLE, ConfigError, normalizeConfig, type Config } from '../src/config.ts';
+import { evaluate } from '../src/evaluate.ts';
+import { fixtures, type Fixture } from '../src/fixtures.ts';
+import { expressions } from '../src/algebra.ts';
+import { Graph } from '../src/graph.ts';
+import { print } from '../src/print.ts';
 import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
 import { epochShape, epochSheet } from '../src/workbook/epochSheet.ts';
 import { engineValues } from '../src/workbook/engineValues.ts';
@@ -11,9 +15,13 @@ import { DOS_DATE, DOS_TIME } from '../src/workbook/fixZipDates.ts';
 import { layoutWorkbook, type LayoutCell, type WorkbookLayout } from '../src/workbook/layout.ts';
 import { planWorkbook } from '../src/workbook/plan.ts';
 import { runWorkbook } from '../src/workbook/runWorkbook.ts';
+import { epochName, finalName } from '../src/workbook/names.ts';
+import { splitFormulas } from '../src/workbook/splitFormulas.ts';
+import { unsupported } from '../src/workbook/supported.ts';
 import { writeWorkbook } from '../src/workbook/writeWorkbook.ts';
 import { entryData, zipDirectory } from '../src/workbook/zipDirectory.ts';
 import { snapshot } from './helpers.ts';
+import mazurRecording from '../fixtures/pytorch/mazur-nobias.json' with { type: 'json' };
 
 const cellsOf = (layout: WorkbookLayout) => layout.sheets.flatMap((s) => s.cells.map((c) => ({ sheet: s.name, ...c })));
 
@@ -75,8 +83,10 @@ describe('layoutWorkbook', () => {
     });
   });
 
-  it('layoutWorkbook(config) caches exactly the engine\'s float64 value of every name, for the article and every fixture', () => {
-    for (const config of [ARTICLE, ...fixtures.map((f) => f.config)]) {
+  it('layoutWorkbook(config) caches exactly the engine\'s float64 value of every name, for the article and every fixture a workbook can show', () => {
+    const shown = fixtures.filter((f) => unsupported(f.config) === undefined);
+    expect(shown.map((f) => f.name)).toEqual(expect.arrayContaining(['article', 'kink', 'deep-tanh', 'mazur-nobias']));
+    for (const config of [ARTICLE, ...shown.map((f) => f.config)]) {
       const cached = namedValues(layoutWorkbook(config));
       const expected = Object.fromEntries(engineValues(config));
       expect(Object.fromEntries(Object.keys(expected).map((n) => [n, cached[n]]))).toEqual(expected);
@@ -126,6 +136,90 @@ describe('layoutWorkbook', () => {
   });
 });
 
+/** Mazur's worked example (2-2-2 sigmoid, ½·squared error, one sample) with his weights and no biases. */
+const MAZUR: Config = normalizeConfig({
+  layers: [2, 2, 2], bias: false, activation: 'sigmoid', outputActivation: 'sigmoid', loss: 'half_squared_error',
+  x: [0.05, 0.1], y: [0.01, 0.99], lr: 0.5, epochs: 2, dtype: 'float64',
+  init: { params: { w1: 0.15, w2: 0.2, w3: 0.25, w4: 0.3, w5: 0.4, w6: 0.45, w7: 0.5, w8: 0.55 } },
+});
+
+/** Formula of each named cell. */
+const formulas = (layout: WorkbookLayout) => new Map(cellsOf(layout).filter((c) => c.name).map((c) => [c.name!, c.formula]));
+
+describe('layoutWorkbook without biases', () => {
+  it('layoutWorkbook(Mazur without biases) writes z = Σ w·a with no bias anywhere', () => {
+    const layout = layoutWorkbook(MAZUR);
+    const names = Object.keys(layout.names);
+    expect(names.filter((n) => /^b\d/.test(n))).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(['w8_e1', 'z4_e2', 'yhat2_e1', 'dL_dw5_e2', 'num_dL_dw8_e2', 'w8_final', 'x_2', 'y_2']));
+    const at = formulas(layout);
+    // z1 = w1·x1 + w2·x2, z3 = w5·a1 + w6·a2 (nn.Linear's weight is out × in, row-major); L = ½ Σ (ŷ − y)²; ∂L/∂w5 = ∂L/∂z3 · a1.
+    expect(Object.fromEntries(['z1_e1', 'z3_e1', 'a1_e1', 'L_e1', 'dL_dz3_e1', 'dL_dw5_e1'].map((n) => [n, at.get(n)]))).toEqual({
+      z1_e1: 'w1_e1*x_1 + w2_e1*x_2',
+      z3_e1: 'w5_e1*a1_e1 + w6_e1*a2_e1',
+      a1_e1: '(1/(1+EXP(-z1_e1)))',
+      L_e1: '0.5*((yhat1_e1 - y_1)^2 + (yhat2_e1 - y_2)^2)',
+      dL_dz3_e1: 'dL_dyhat1_e1*(1 - yhat1_e1)*yhat1_e1',
+      dL_dw5_e1: 'dL_dz3_e1*a1_e1',
+    });
+    const inputs = layout.sheets[0]!.cells;
+    expect(inputs.find((c) => c.value === 'w5' && c.address.startsWith('A'))?.address.slice(1)).toBe(inputs.find((c) => c.value === 'weight of a1 in z3')?.address.slice(1));
+    expect(inputs.some((c) => typeof c.value === 'string' && c.value.endsWith('no Linear layer has a bias'))).toBe(true);
+  });
+
+  it('layoutWorkbook(Mazur without biases) caches the engine\'s values and PyTorch\'s float64 recording', () => {
+    const cached = namedValues(layoutWorkbook(MAZUR));
+    const expected = Object.fromEntries(engineValues(MAZUR));
+    expect(Object.fromEntries(Object.keys(expected).map((n) => [n, cached[n]]))).toEqual(expected);
+    // The recording: PyTorch 1.13, the same net and weights in float64 (fixtures/pytorch/mazur-nobias.json).
+    const rec = mazurRecording as unknown as Fixture;
+    expect(rec.config).toMatchObject({ layers: [2, 2, 2], bias: false, lr: 0.5, dtype: 'float64', init: MAZUR.init });
+    const far: string[] = [];
+    const near = (n: string, want: number) => {
+      const v = cached[n] as number;
+      if (!(Math.abs(v - want) <= 1e-12 * Math.abs(want))) far.push(`${n}: PyTorch ${want}, workbook ${v}`);
+    };
+    rec.epochs.slice(0, 2).forEach((e, i) => {
+      for (const [p, v] of Object.entries(e.params)) near(epochName(p, i + 1), v);
+      for (const [n, v] of Object.entries(e.nodes)) near(epochName(n, i + 1), v);
+      for (const [p, v] of Object.entries(e.grads)) near(epochName(`dL_d${p}`, i + 1), v);
+    });
+    for (const [p, v] of Object.entries(rec.epochs[2]!.params)) near(finalName(p), v);
+    expect(far).toEqual([]);
+  });
+
+  it('layoutWorkbook(mixed bias flags) names biases only for the layers that have them, and its formulas recompute the engine\'s values', () => {
+    // The mixed-bias recording's architecture ([2, 3, 2, 1], bias [false, true, false]) on its first sample.
+    const f = fixtures.find((x) => x.name === 'mixed-bias')!;
+    const config: Config = { ...f.config, x: [f.config.x[0]!], y: [f.config.y[0]!], batchSize: 1, optimizer: { name: 'sgd', momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 } };
+    expect(config.bias).toEqual([false, true, false]);
+    const layout = layoutWorkbook(config);
+    expect(Object.keys(layout.names).filter((n) => /^b\d+_e1$/.test(n)).sort()).toEqual(['b1_e1', 'b2_e1']);
+    expect(formulas(layout).get('z4_e1')).toBe('w7_e1*a1_e1 + w8_e1*a2_e1 + w9_e1*a3_e1 + b1_e1');
+    const { names } = evaluateLayout(layout.sheets, layout.names);
+    const far = [...engineValues(config)].filter(([n, e]) => !(Math.abs((names[n] as number) - e) <= Math.max(1e-15, 1e-12 * Math.abs(e))));
+    expect(far).toEqual([]);
+  });
+});
+
+describe('layoutWorkbook refuses what a workbook cannot show', () => {
+  const sgd = { name: 'sgd', momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 } as const;
+  it.each([
+    ['four samples', { ...ARTICLE, x: [[1], [2], [3], [4]], y: [[1], [0], [1], [0]], batchSize: 4 }, 'x: workbooks hold one sample for now, got 4'],
+    ['SGD with momentum', { ...ARTICLE, optimizer: { ...sgd, momentum: 0.9 } }, 'optimizer: workbooks show plain SGD for now (momentum 0, weight decay 0), got momentum 0.9'],
+    ['SGD with weight decay', { ...ARTICLE, optimizer: { ...sgd, weightDecay: 0.01 } }, 'optimizer: workbooks show plain SGD for now (momentum 0, weight decay 0), got weight decay 0.01'],
+    ['Adam', { ...ARTICLE, optimizer: { name: 'adam', betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 } }, 'optimizer: workbooks show plain SGD for now (momentum 0, weight decay 0), got adam'],
+    ['cross-entropy', { ...ARTICLE, layers: [1, 2, 2], bias: [true, true], loss: 'cross_entropy', y: [[1]] }, 'loss: workbooks cover squared_error, mse and half_squared_error for now, got cross_entropy'],
+    ['BCE with logits', { ...ARTICLE, loss: 'bce_with_logits' }, 'loss: workbooks cover squared_error, mse and half_squared_error for now, got bce_with_logits'],
+  ] as [string, Config, string][])('layoutWorkbook(%s), buildWorkbook and engineValues throw a one-line ConfigError', async (_, config, message) => {
+    const refusal = (e: unknown) => ({ error: e instanceof ConfigError, message: (e as Error).message });
+    const want = { error: true, message };
+    expect(refusal(await Promise.resolve().then(() => layoutWorkbook(config)).catch((e: unknown) => e))).toEqual(want);
+    expect(refusal(await buildWorkbook(config).catch((e: unknown) => e))).toEqual(want);
+    expect(refusal(await Promise.resolve().then(() => engineValues(config)).catch((e: unknown) => e))).toEqual(want);
+  });
+});
+
 describe('formula limits', () => {
   it('layoutWorkbook([1024, 2, 1024]) splits 1,024-term sums into helper cells within 8,192 characters and 64 levels', () => {
     const layout = layoutWorkbook(wide([1024, 2, 1024]));
@@ -142,6 +236,28 @@ describe('formula limits', () => {
     const expected = engineValues(config, { numeric: false });
     const far = [...expected].filter(([n, e]) => !(Math.abs((names[n] as number) - e) <= Math.max(1e-15, 1e-12 * Math.abs(e))));
     expect(far).toEqual([]);
+  });
+
+  it('splitFormulas(graph of 3-argument nodes, budget) keeps every formula within the budget and every value exact', () => {
+    // acc ← acc − w_i·x_i (subMul) and acc ← acc + w_i·x_i (addMul), 300 times: one long left-nested expression.
+    const g = new Graph();
+    const E = expressions(g);
+    const env: Record<string, number> = { x0: 0.5 };
+    let acc = g.input('x0');
+    for (let i = 1; i <= 300; i++) {
+      env[`w${i}`] = Math.sin(i);
+      env[`x${i}`] = Math.cos(i) / i;
+      acc = (i % 2 ? E.subMul : E.addMul)(acc, g.param(`w${i}`), g.input(`x${i}`));
+    }
+    const out = g.let('out', acc);
+    const split = splitFormulas(g, { maxLength: 400, maxDepth: 16, refLength: (n) => n.name!.length, helperLength: 6 });
+    expect(split.helpers.size).toBeGreaterThan(3);
+    const lets = split.graph.nodes.filter((n) => n.op === 'let');
+    const printed = lets.map((n) => print(split.graph, n.id, { style: 'formula', ref: (m) => (split.helpers.has(m.id) ? 'XFD999' : m.name!) }));
+    expect(Math.max(...printed.map((f) => f.length))).toBeLessThanOrEqual(400);
+    expect(Math.max(...printed.map(depth))).toBeLessThanOrEqual(16);
+    expect(new Set(split.graph.nodes.map((n) => n.op))).toEqual(new Set(['input', 'param', 'subMul', 'addMul', 'let']));
+    expect(evaluate(split.graph, env)[split.map[out]!]).toBe(evaluate(g, env)[out]);
   });
 
   it('the epoch sheet of [1, 300, 300, 1] stays within 8,192 characters and 64 levels', () => {

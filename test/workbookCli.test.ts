@@ -49,6 +49,20 @@ describe('xlgrad export', () => {
     expect(await refused('export', '--preset', 'article', '--out', dir)).toMatch(/cannot write the workbook \(it is a folder\)$/);
   });
 
+  it('xlgrad export <config a workbook cannot show>: one line naming the field, exit 2, no file', async () => {
+    const cases: [object, string][] = [
+      [{ layers: [2, 2, 1], x: [[0, 0], [0, 1], [1, 0], [1, 1]], y: [[0], [1], [1], [0]], lr: 0.1, epochs: 1 }, 'x: workbooks hold one sample for now, got 4'],
+      [{ layers: [1, 2, 1], x: [1], y: [0], lr: 0.1, epochs: 1, optimizer: { name: 'sgd', momentum: 0.9 } }, 'optimizer: workbooks show plain SGD for now (momentum 0, weight decay 0), got momentum 0.9'],
+      [{ layers: [1, 2, 3], x: [1], y: [2], lr: 0.1, epochs: 1, loss: 'cross_entropy' }, 'loss: workbooks cover squared_error, mse and half_squared_error for now, got cross_entropy'],
+    ];
+    for (const [config, message] of cases) {
+      const file = join(dir, 'unsupported.json'), out = join(dir, 'unsupported.xlsx');
+      writeFileSync(file, JSON.stringify(config));
+      expect(await refused('export', file, '--out', out)).toBe(`xlgrad export: ${message}`);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it('xlgrad export with a bad preset or config: one line, exit 2', async () => {
     expect(await refused('export', '--preset', 'nope')).toMatch(/unknown preset "nope"/);
     expect(await refused('export')).toMatch(/missing config/);
@@ -96,6 +110,13 @@ describe('xlgrad verify, bad input (refused before LibreOffice starts)', () => {
     writeFileSync(file, '');
     truncateSync(file, MAX_WORKBOOK_BYTES + 1);
     expect(await refused('verify', file)).toMatch(/huge\.xlsx: the workbook is 52,428,801 bytes; at most 52,428,800 bytes \(50 MB\) are allowed$/);
+  });
+
+  it('xlgrad verify <workbook> <config a workbook cannot show>', async () => {
+    await setup;
+    const file = join(dir, 'adam.json');
+    writeFileSync(file, JSON.stringify({ layers: [1, 2, 1], x: [1], y: [0], lr: 0.1, epochs: 1, optimizer: 'adam' }));
+    expect(await refused('verify', article, file)).toBe('xlgrad verify: optimizer: workbooks show plain SGD for now (momentum 0, weight decay 0), got adam');
   });
 
   it('xlgrad verify with no file or too many arguments', async () => {

@@ -8,13 +8,14 @@
 import { expressions } from '../algebra.ts';
 import type { Config } from '../config.ts';
 import { Graph } from '../graph.ts';
+import { adjoint } from '../names.ts';
 import type { Network } from '../network.ts';
+import { sgdUpdate } from '../optimizer.ts';
 import { print } from '../print.ts';
-import { sgdUpdate } from '../sgd.ts';
+import { toText } from '../toText.ts';
+import { initialParams, networkOf } from '../train.ts';
 import { engineValues } from '../workbook/engineValues.ts';
 import { epochName, finalName, inputName, LR } from '../workbook/names.ts';
-import { toText } from '../toText.ts';
-import { initialParams, networkOf } from '../trace.ts';
 import type { Book } from './book.ts';
 import { numberOf, textOf, isEmpty } from './book.ts';
 import { formatRef, parseRef, quoteSheet } from './cellRef.ts';
@@ -122,8 +123,9 @@ function readCell(book: Book, detected: Detected, q: Quantity, text: string): Re
 }
 
 function describe(net: Network): string {
-  const { layers, activation, loss } = net.arch;
-  return `${layers.join('-')} ${activation}, loss ${loss}`;
+  const { layers, bias, activation, loss } = net.arch;
+  const biases = bias.every(Boolean) ? '' : bias.some(Boolean) ? ` (bias ${JSON.stringify(bias)})` : ' without biases';
+  return `${layers.join('-')} ${activation}${biases}, loss ${loss}`;
 }
 
 /** Every mapped cell, validated against the network and read in graph order, so an unreadable cell reported is the earliest one. */
@@ -133,7 +135,7 @@ function readAll(book: Book, detected: Detected, net: Network): { reads: Read[];
     const q = parseQuantity(key);
     if (!q) throw new CheckError(`${detected.origin ?? 'mapping'}: ${JSON.stringify(key)} is not a quantity name`);
     const known = q.epoch === 0 ? q.name === 'lr' || net.x.includes(q.name) || net.y.includes(q.name) : q.epoch === 'final' ? net.params.includes(q.name) : net.id[q.name] !== undefined && !net.x.includes(q.name) && !net.y.includes(q.name);
-    if (!known) throw new CheckError(`${key} (${cells[0]}): the ${describe(net)} network has no ${q.name}; give --config with its "layers"`);
+    if (!known) throw new CheckError(`${key} (${cells[0]}): the ${describe(net)} network has no ${q.name}; give --config with its "layers"${/^b\d+$/.test(q.name) ? ' and "bias"' : ''}`);
     for (const cell of cells) wanted.push({ q, cell });
   }
   const epochs = epochsOf(wanted.map((w) => w.q), net);
@@ -165,8 +167,9 @@ function startOf(reads: Read[], net: Network, cc: CheckConfig): Start {
   };
   const { config, given } = cc;
   const inputs: Record<string, number> = {};
-  net.x.forEach((x, i) => (inputs[x] = take(inputKey(x), given.has('x') ? config.x[i] : undefined, `label the input "x" or give --config with "x"`)));
-  net.y.forEach((y, i) => (inputs[y] = take(inputKey(y), given.has('y') ? config.y[i] : undefined, `label the target "y" or give --config with "y"`)));
+  // One sample (supported.ts), so the config's x and y are its first rows.
+  net.x.forEach((x, i) => (inputs[x] = take(inputKey(x), given.has('x') ? config.x[0]![i] : undefined, `label the input "x" or give --config with "x"`)));
+  net.y.forEach((y, i) => (inputs[y] = take(inputKey(y), given.has('y') ? config.y[0]![i] : undefined, `label the target "y" or give --config with "y"`)));
   const lr = given.has('lr') ? config.lr : first.has('lr') ? take('lr', undefined, '') : undefined;
   const init = given.has('init') ? initialParams(net, config) : undefined;
   const params = Object.fromEntries(net.params.map((p) => [p, take(epochName(p, 1), init?.[p], `label the initial ${p} "${p}" in the first epoch, or give --config with "init"`)]));
@@ -185,14 +188,14 @@ function epochsOf(qs: Quantity[], net: Network): number {
 
 /**
  * Engine values (float64) of every quantity of epochs 1…n and the parameters
- * after them: the run an xlgrad workbook of the same start would hold. Without
- * a learning rate only epoch 1 can be computed.
+ * after them: the run an xlgrad workbook of the same start would hold, from the
+ * same driver (engineValues). Without a learning rate only epoch 1 can be computed.
  */
-function expectedValues(net: Network, start: Start, epochs: number, needsLr: boolean): Map<string, number> {
+function expectedValues(net: Network, cc: CheckConfig, start: Start, epochs: number, needsLr: boolean): Map<string, number> {
   const config: Config = {
-    ...net.arch,
-    x: net.x.map((n) => start.inputs[n]!),
-    y: net.y.map((n) => start.inputs[n]!),
+    ...cc.config,
+    x: [net.x.map((n) => start.inputs[n]!)],
+    y: [net.y.map((n) => start.inputs[n]!)],
     lr: start.lr ?? 0,
     epochs: needsLr ? epochs : 1,
     dtype: 'float64',
@@ -214,7 +217,7 @@ function expectedFormula(net: Network, q: Quantity, epochs: number): string {
     if (k === 1) return `${q.key} is an initial weight (an input of the run)`;
     // The update rule printed from the same expression the workbook's formulas come from.
     const g = new Graph();
-    const next = g.let(q.key, sgdUpdate(expressions(g), g.param(epochName(q.name, k - 1)), g.input(LR), g.input(epochName(`dL_d${q.name}`, k - 1))));
+    const next = g.let(q.key, sgdUpdate(expressions(g), g.param(epochName(q.name, k - 1)), g.input(LR), g.input(epochName(adjoint(q.name), k - 1))));
     return `${q.key} = ${toText(g, next)}`;
   }
   const ref = (n: { name?: string; op: string }) => (n.op === 'input' ? inputKey(n.name!) : epochName(n.name!, k));
@@ -249,7 +252,7 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
   const needsLr = reads.some((r) => r.q.epoch === 'final' || (typeof r.q.epoch === 'number' && r.q.epoch >= 2));
   const start = startOf(reads, net, cc);
   if (needsLr && start.lr === undefined) throw new CheckError(`no cell holds the learning rate: label it "lr" or give --config with "lr"`);
-  const expected = expectedValues(net, start, epochs, needsLr);
+  const expected = expectedValues(net, cc, start, epochs, needsLr);
 
   const seen = new Set<string>();
   const rows: Row[] = reads.map((r) => {

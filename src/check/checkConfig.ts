@@ -4,8 +4,9 @@
 // run config with every key optional; keys the user gave are remembered, because
 // a given value is checked against the sheet while a default never is.
 
-import { ConfigError, normalizeConfig, paramNames, type Config } from '../config.ts';
+import { ConfigError, normalizeConfig, type Config } from '../config.ts';
 import { parseJson } from '../parseJson.ts';
+import { supported } from '../workbook/supported.ts';
 import { CheckError } from './checkError.ts';
 
 export interface CheckConfig {
@@ -16,24 +17,26 @@ export interface CheckConfig {
 
 const DEFAULTS = { layers: [1, 2, 2, 1], activation: 'relu', outputActivation: 'identity', loss: 'squared_error', lr: 0.01, epochs: 1 } as const;
 
-/** A partial config (`{"loss": "half_squared_error"}`) completed with the article's architecture. */
+/**
+ * A partial config (`{"loss": "half_squared_error"}`) completed with the
+ * article's architecture. A config the checker cannot compare with (several
+ * samples, momentum, another loss) is refused with the one line supported.ts
+ * gives, as an xlgrad workbook would be.
+ */
 export function checkConfig(raw: unknown = {}, file = 'config'): CheckConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CheckError(`${file}: must be a JSON object such as {"loss": "half_squared_error"}`);
   const given = new Set(Object.keys(raw));
   const r = raw as Record<string, unknown>;
-  const layers = Array.isArray(r.layers) ? (r.layers as number[]) : [...DEFAULTS.layers];
+  const layers = Array.isArray(r.layers) ? (r.layers as unknown[]) : [...DEFAULTS.layers];
   // Placeholders so the run config validates; they are never used unless given.
-  const filled = { ...DEFAULTS, layers, x: Array(layers[0] ?? 1).fill(0), y: Array(layers.at(-1) ?? 1).fill(0), init: { params: Object.fromEntries(safeNames(layers).map((p) => [p, 0])) }, ...r, dtype: 'float64' };
+  const target = r.loss === 'cross_entropy' ? [0] : Array(layers.at(-1) ?? 1).fill(0);
+  const filled = { ...DEFAULTS, layers, x: Array(layers[0] ?? 1).fill(0), y: target, init: { torchSeed: 0 }, ...r, dtype: 'float64' };
   try {
-    return { config: normalizeConfig(filled), given };
+    return { config: supported(normalizeConfig(filled)), given };
   } catch (e) {
     if (e instanceof ConfigError) throw new CheckError(`${file}: ${e.message}`);
     throw e;
   }
-}
-
-function safeNames(layers: unknown[]): string[] {
-  return layers.every((n) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= 1024) && layers.length >= 2 ? paramNames(layers as number[]) : [];
 }
 
 export function parseCheckConfig(text: string, file: string): CheckConfig {

@@ -3,6 +3,8 @@
 // `∂L/∂w8`, `dL/dw8`, `new w8`, `w8'`, `Epoch 2`. Anything else (their own
 // helper cells such as `delta4`, notes, headings) means nothing and is ignored.
 
+import * as names from '../names.ts';
+
 export type Label =
   /** A block heading: the labels under and to the right of it belong to this epoch. */
   | { kind: 'epoch'; epoch: number }
@@ -26,22 +28,25 @@ function clean(text: string): string {
   return s.replace(/[{}]/g, '');
 }
 
+/** The graph name of unit i of a letter: w3, b1, z3, a4 (names.ts). */
+export const UNITS: Record<string, (i: number) => string> = { w: names.weight, b: names.bias, z: names.pre, a: names.act };
+
 /** A quantity's graph name from how it is written: `w_8` → w8, `ŷ` → yhat1, `loss` → L. */
 function nameOf(text: string): string | undefined {
   const t = text.trim();
   const unit = /^([wbza])\s*_?\s*(\d+)$/i.exec(t);
-  if (unit) return `${unit[1]!.toLowerCase()}${Number(unit[2])}`;
+  if (unit) return UNITS[unit[1]!.toLowerCase()]!(Number(unit[2]));
   const out = /^(?:yhat|y_hat|y\^|ŷ|y_pred|ypred)\s*_?\s*(\d*)$/i.exec(t);
-  if (out) return `yhat${out[1] ? Number(out[1]) : 1}`;
-  if (t === 'L' || /^loss$/i.test(t)) return 'L';
+  if (out) return names.output(out[1] ? Number(out[1]) : 1);
+  if (t === names.LOSS || /^loss$/i.test(t)) return names.LOSS;
   return undefined;
 }
 
 function inputOf(text: string): string | undefined {
   const x = /^(?:x|input)\s*_?\s*(\d*)$/i.exec(text);
-  if (x) return `x${x[1] ? Number(x[1]) : 1}`;
+  if (x) return names.input(x[1] ? Number(x[1]) : 1);
   const y = /^(?:y|target|y_true|ytrue)\s*_?\s*(\d*)$/i.exec(text);
-  if (y) return `y${y[1] ? Number(y[1]) : 1}`;
+  if (y) return names.target(y[1] ? Number(y[1]) : 1);
   if (/^(?:lr|learning[ _]rate|η|eta|α|alpha)$/i.test(text)) return 'lr';
   return undefined;
 }
@@ -59,7 +64,7 @@ export function parseLabel(text: string): Label | undefined {
   const grad = GRADIENT.exec(s);
   if (grad) {
     const of = nameOf(grad[1]!);
-    return of && of !== 'L' ? { kind: 'node', name: `dL_d${of}` } : undefined;
+    return of && of !== names.LOSS ? { kind: 'node', name: names.adjoint(of) } : undefined;
   }
   const updated = UPDATED_BEFORE.exec(s) ?? UPDATED_AFTER.exec(s);
   const param = updated ? nameOf(updated[1]!) : undefined;

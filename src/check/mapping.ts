@@ -11,10 +11,11 @@
 
 import { numberOf, textOf, type Book, type BookSheet } from './book.ts';
 import { formatRef, joinAddress, parseRef, splitAddress } from './cellRef.ts';
+import * as names from '../names.ts';
 import { parseJson } from '../parseJson.ts';
 import { epochName, finalName, inputName, LR } from '../workbook/names.ts';
 import { CheckError } from './checkError.ts';
-import { parseLabel, type Label } from './label.ts';
+import { parseLabel, UNITS, type Label } from './label.ts';
 
 /** Quantity key → cells (`Sheet1!B3`, `'My sheet'!B58`). */
 export type Mapping = Record<string, string[]>;
@@ -36,28 +37,33 @@ export interface Quantity {
   epoch: number | 'final';
 }
 
+const ADJOINT = new RegExp(`^${names.ADJOINT_PREFIX}(.+)$`, 'i');
+
 function canonicalName(name: string): string | undefined {
   const unit = /^([wbza])(\d+)$/i.exec(name);
-  if (unit) return `${unit[1]!.toLowerCase()}${Number(unit[2])}`;
+  if (unit) return UNITS[unit[1]!.toLowerCase()]!(Number(unit[2]));
   const out = /^yhat(\d+)$/i.exec(name);
-  if (out) return `yhat${Number(out[1])}`;
-  if (/^L$/i.test(name)) return 'L';
-  const grad = /^dL_d(.+)$/i.exec(name);
+  if (out) return names.output(Number(out[1]));
+  if (name.toUpperCase() === names.LOSS) return names.LOSS;
+  const grad = ADJOINT.exec(name);
   const of = grad ? canonicalName(grad[1]!) : undefined;
-  return of && of !== 'L' ? `dL_d${of}` : undefined;
+  return of && of !== names.LOSS ? names.adjoint(of) : undefined;
 }
 
 /** Reads a quantity key (case-insensitively, as spreadsheet names are); undefined if it is not one. */
 export function parseQuantity(key: string): Quantity | undefined {
   const io = /^([xy])_(\d+)$/i.exec(key);
-  if (io && Number(io[2]) >= 1) return { key: `${io[1]!.toLowerCase()}_${Number(io[2])}`, name: `${io[1]!.toLowerCase()}${Number(io[2])}`, epoch: 0 };
-  if (/^lr$/i.test(key)) return { key: 'lr', name: 'lr', epoch: 0 };
+  if (io && Number(io[2]) >= 1) {
+    const name = (io[1]!.toLowerCase() === 'x' ? names.input : names.target)(Number(io[2]));
+    return { key: inputName(name), name, epoch: 0 };
+  }
+  if (/^lr$/i.test(key)) return { key: LR, name: LR, epoch: 0 };
   const at = /^(.+)_e(\d+)$/i.exec(key);
   const name = at ? canonicalName(at[1]!) : undefined;
-  if (name && Number(at![2]) >= 1) return { key: `${name}_e${Number(at![2])}`, name, epoch: Number(at![2]) };
+  if (name && Number(at![2]) >= 1) return { key: epochName(name, Number(at![2])), name, epoch: Number(at![2]) };
   const fin = /^([wb]\d+)_final$/i.exec(key);
   const param = fin ? canonicalName(fin[1]!) : undefined;
-  return param ? { key: `${param}_final`, name: param, epoch: 'final' } : undefined;
+  return param ? { key: finalName(param), name: param, epoch: 'final' } : undefined;
 }
 
 export const QUANTITY_HELP = 'x_1, y_1, lr, w1_e1, b5_e2, z3_e1, a4_e1, yhat1_e1, L_e1, dL_dw8_e1, dL_dz5_e1, w8_final';

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { layoutWorkbook } from '../workbook/layout.ts';
+import { supported } from '../workbook/supported.ts';
 import { writeWorkbook } from '../workbook/writeWorkbook.ts';
 import { configFrom, parseArgs, UsageError, type Parsed } from './args.ts';
 import type { Io } from './main.ts';
@@ -40,7 +41,8 @@ function write(path: string, bytes: Uint8Array): void {
 export async function exportCommand(argv: string[], io: Io): Promise<number> {
   const p = parseArgs(argv, { values: ['preset', 'out', 'dtype'] });
   if (p.positional.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[1])} (usage: ${usage})`);
-  const config = configFrom(p, usage);
+  // Refused before any work or progress line: one line naming the field (supported.ts).
+  const config = supported(configFrom(p, usage));
   const out = p.flags.out === undefined ? defaultOut(p) : String(p.flags.out);
   // A long run takes seconds to lay out and to zip: say what is happening.
   const long = config.epochs >= LONG_RUN;

@@ -11,6 +11,7 @@ import { compareValues, type Comparison } from '../workbook/compareValues.ts';
 import type { Recalculated } from '../workbook/libreoffice.ts';
 import { engineValues } from '../workbook/engineValues.ts';
 import { CONFIG, parseName } from '../workbook/names.ts';
+import { supported } from '../workbook/supported.ts';
 import { entryData, NotAZip, zipDirectory } from '../workbook/zipDirectory.ts';
 import { parseArgs, readConfigFile, readUserFile, UsageError } from './args.ts';
 import type { Io } from './main.ts';
@@ -62,7 +63,7 @@ function storedConfig(path: string, r: Recalculated): Config {
     text += cell.text;
   }
   try {
-    return parseConfig(text);
+    return supported(parseConfig(text));
   } catch (e) {
     throw new UsageError(`${path}: ${CONFIG} ${(e as Error).message}`);
   }
@@ -84,7 +85,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const [path, configPath, extra] = p.positional;
   if (path === undefined) throw new UsageError(`missing workbook (usage: ${usage})`);
   if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)} (usage: ${usage})`);
-  const given = configPath === undefined ? undefined : readConfigFile(configPath);
+  const given = configPath === undefined ? undefined : supported(readConfigFile(configPath));
   const names = definedNames(path, readBytes(path));
   if (!names.some((n) => parseName(n)?.kind === 'epoch' || n === CONFIG)) {
     throw new UsageError(`${path}: not an xlgrad workbook (it has none of xlgrad's defined names, such as w1_e1 or ${CONFIG})`);

@@ -9,8 +9,9 @@
 
 import type { Config } from '../config.ts';
 import { findFixture } from '../fixtures.ts';
+import { adjoint } from '../names.ts';
 import type { Network } from '../network.ts';
-import { networkOf, trace, type Params } from '../trace.ts';
+import { epochDetails, networkOf, trace, type Params } from '../trace.ts';
 import { DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { epochName, finalName, TOL_ABS, TOL_REL } from './names.ts';
 import type { Plan } from './plan.ts';
@@ -45,7 +46,7 @@ export function referenceOf(config: Config, net: Network = networkOf(config)): R
   return {
     label: `xlgrad ${config.dtype} ${config.dtype === 'float32' ? 'emulation' : 'engine'} (no PyTorch recording for this config)`,
     tolerance,
-    epochs: t.epochs.map((e) => ({ params: e.params, grads: e.grads.backprop, loss: e.loss })),
+    epochs: epochDetails(t).map((e) => ({ params: e.params, grads: e.grads.backprop, loss: e.loss })),
     ...(t.diverged ? {} : { final: t.final }),
   };
 }
@@ -69,7 +70,7 @@ function rowsOf(plan: Plan, run: WorkbookRun, ref: Reference): Row[] {
     rows.push({ epoch, quantity: 'L', reference: r?.loss, name: epochName('L', k), value: values[plan.loss]! });
     for (const p of net.params) rows.push({ epoch, quantity: p, reference: r?.params[p], name: epochName(p, k), value: params[p]! });
     for (const p of net.params) {
-      const dp = `dL_d${p}`;
+      const dp = adjoint(p);
       rows.push({ epoch, quantity: dp, reference: r?.grads[p], name: epochName(dp, k), value: values[split.map[net.grads[p]!]!]!, gradient: true });
     }
   });

@@ -1,21 +1,21 @@
 // What every defined name of an xlgrad workbook should hold, computed by the
 // engine in float64 (a spreadsheet computes in doubles): `verify` compares
 // LibreOffice's recalculation with these, and the tests compare the layout's
-// cached results with them. Built from evaluate / finiteDifference / sgdStep on
-// the network graph, independently of the workbook layout.
+// cached results with them. Built from the training driver's steps
+// (workbookSteps) and finiteDifference on the network graph, independently of
+// the workbook layout.
 //
-// A float32 config's workbook starts from the same parameters as the float32
-// run (PyTorch's float32 draw, read as doubles) and then computes in float64.
 // Training that diverges keeps going here (NaN, ±Infinity), so a workbook that
 // shows errors from some epoch on is checked too.
 
 import type { Config } from '../config.ts';
-import { evaluate, type Env } from '../evaluate.ts';
+import type { Env } from '../evaluate.ts';
 import { DEFAULT_STEP, finiteDifference } from '../finiteDifference.ts';
 import type { Network } from '../network.ts';
-import { sgdStep } from '../sgd.ts';
-import { initialParams, inputsOf, networkOf } from '../trace.ts';
+import { initialParams, inputsOf, networkOf } from '../train.ts';
 import { epochName, finalName, inputName, LR, minusName, numericName, plusName, STEP } from './names.ts';
+import { supported } from './supported.ts';
+import { workbookSteps } from './workbookSteps.ts';
 
 export interface EngineValuesOptions {
   /** Include the numeric-derivative names (Lplus_…, Lminus_…, num_dL_d…). Default true. */
@@ -32,23 +32,23 @@ function numericValues(net: Network, env: Env, epoch: number, out: Map<string, n
 }
 
 /** Name → float64 value for every name the workbook of `config` defines (settings excepted). */
-export function engineValues(config: Config, options: EngineValuesOptions = {}, net: Network = networkOf(config)): Map<string, number> {
+export function engineValues(config: Config, options: EngineValuesOptions = {}, net?: Network): Map<string, number> {
+  supported(config);
+  net ??= networkOf(config);
   const out = new Map<string, number>();
-  const inputs = inputsOf(net, config);
-  for (const [n, v] of Object.entries(inputs)) out.set(inputName(n), v);
+  for (const [n, v] of Object.entries(inputsOf(net, config))) out.set(inputName(n), v);
   out.set(LR, config.lr);
   out.set(STEP, DEFAULT_STEP);
-  let params = initialParams(net, config);
+  let final = initialParams(net, config);
   // The initial parameters are the parameters entering epoch 1, even when no epoch runs.
-  for (const p of net.params) out.set(epochName(p, 1), params[p]!);
-  for (let k = 1; k <= config.epochs; k++) {
-    const env = { ...params, ...inputs };
-    const v = evaluate(net.graph, env, 'float64');
-    for (const p of net.params) out.set(epochName(p, k), params[p]!);
-    for (const n of [...net.nodes, ...net.adjoints]) out.set(epochName(n, k), v[net.id[n]!]!);
-    if (options.numeric !== false) numericValues(net, env, k, out);
-    params = Object.fromEntries(net.params.map((p) => [p, sgdStep(params[p]!, v[net.grads[p]!]!, config.lr, 'float64')]));
+  for (const p of net.params) out.set(epochName(p, 1), final[p]!);
+  for (const s of workbookSteps(config, net, { symbolic: true })) {
+    const k = s.epoch;
+    for (const p of net.params) out.set(epochName(p, k), s.params[p]!);
+    for (const n of [...net.nodes, ...net.adjoints]) out.set(epochName(n, k), s.values[net.id[n]!]!);
+    if (options.numeric !== false) numericValues(net, s.env, k, out);
+    final = s.next;
   }
-  for (const p of net.params) out.set(finalName(p), params[p]!);
+  for (const p of net.params) out.set(finalName(p), final[p]!);
   return out;
 }

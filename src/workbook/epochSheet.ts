@@ -12,6 +12,7 @@
 import { evaluate } from '../evaluate.ts';
 import { DEFAULT_STEP } from '../finiteDifference.ts';
 import type { Node } from '../graph.ts';
+import { adjoint, adjointOf } from '../names.ts';
 import { print } from '../print.ts';
 import { columnName, DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { epochName, finalName, inputName, LR, minusName, numericName, plusName, STEP } from './names.ts';
@@ -84,7 +85,7 @@ function mark(plan: Plan, id: number, values: Float64Array): Pick<LayoutCell, 's
     const z = g.node(body.args[0]!).name ?? 'its input';
     return { style: 'dead', note: `dead ReLU: ${z} ≤ 0, so ${n.name} = 0 and no gradient flows back through it` };
   }
-  const param = n.name?.startsWith('dL_d') ? n.name.slice(4) : undefined;
+  const param = n.name === undefined ? undefined : adjointOf(n.name);
   if (param !== undefined && plan.net.grads[param] !== undefined && values[id] !== 0) {
     return { style: 'nonzero', note: `non-zero gradient: ${param} changes in the update` };
   }
@@ -119,7 +120,7 @@ function updateCells(s: SheetBuilder, plan: Plan, run: WorkbookRun, k: number, r
   const next = run.epochs[k]?.params ?? run.final;
   const last = k === config.epochs;
   for (const p of net.params) {
-    const leaf = (n: Node) => (n.name === 'θ' ? epochName(p, k) : n.name === 'lr' ? LR : epochName(`dL_d${p}`, k));
+    const leaf = (n: Node) => (n.name === 'θ' ? epochName(p, k) : n.name === 'lr' ? LR : epochName(adjoint(p), k));
     const v = next[p]!;
     s.text(0, row, last ? `${p} (final)` : `${p} → epoch ${k + 1}`, 'label');
     s.put(VALUE_COL, row, {
@@ -129,8 +130,15 @@ function updateCells(s: SheetBuilder, plan: Plan, run: WorkbookRun, k: number, r
       style: Number.isFinite(v) ? 'value' : 'error',
       numFmt: VALUE_FORMAT,
     });
-    s.text(2, row++, print(update.graph, update.next, { style: 'text', ref: (n) => (n.name === 'θ' ? p : n.name === 'lr' ? 'lr' : `dL_d${p}`) }), 'text');
+    s.text(2, row++, print(update.graph, update.next, { style: 'text', ref: (n) => (n.name === 'θ' ? p : n.name === 'lr' ? 'lr' : adjoint(p)) }), 'text');
   }
+}
+
+/** What a pre-activation sums, as the bias flags of the Linear layers make it. */
+function sumOf(bias: readonly boolean[]): string {
+  if (bias.every(Boolean)) return 'z = Σ w·a + b';
+  if (!bias.some(Boolean)) return 'z = Σ w·a (no biases)';
+  return `z = Σ w·a, plus b in Linear layer${bias.filter(Boolean).length === 1 ? '' : 's'} ${bias.flatMap((b, l) => (b ? [l + 1] : [])).join(', ')}`;
 }
 
 function sections(s: SheetBuilder, plan: Plan, shape: EpochShape, k: number): void {
@@ -139,7 +147,7 @@ function sections(s: SheetBuilder, plan: Plan, shape: EpochShape, k: number): vo
   s.text(0, 2, 'Every value is a live formula printed from xlgrad\'s expression graph; column C shows it as maths. Names such as w1_e1 are defined names: this epoch\'s values end in _e' + k + '.', 'note');
   ['quantity', 'value', 'formula', 'note'].forEach((h, i) => s.text(i, 3, h, 'header'));
   s.text(0, forward, 'Forward pass', 'section');
-  s.text(2, forward, `z = Σ w·a + b, a = ${plan.config.activation}(z), the loss L; reads this epoch's parameters and the Inputs sheet`, 'note');
+  s.text(2, forward, `${sumOf(plan.config.bias)}, a = ${plan.config.activation}(z), the loss L; reads this epoch's parameters and the Inputs sheet`, 'note');
   s.text(0, backward, 'Backward pass (chain rule)', 'section');
   s.text(2, backward, 'each dL_dq adds up, over every quantity that uses q, that quantity\'s dL_d… times its local derivative; dL_dw = dL_dz × the input the weight multiplies', 'note');
   s.text(0, update, 'SGD update', 'section');
@@ -223,7 +231,7 @@ function numericTable(s: SheetBuilder, plan: Plan, shape: EpochShape, run: Workb
     const backprop = values[split.map[net.grads[p]!]!]!;
     s.text(NUM_COL, row, p, 'label');
     const at = s.put(NUM_COL + 1, row, { formula: print(central.graph, central.num, { style: 'formula', ref: leaf }), result: resultOf(num), name: numericName(p, k), style: 'value', numFmt: VALUE_FORMAT });
-    const bp = s.put(NUM_COL + 2, row, { formula: epochName(`dL_d${p}`, k), result: resultOf(backprop), style: 'value', numFmt: VALUE_FORMAT });
+    const bp = s.put(NUM_COL + 2, row, { formula: epochName(adjoint(p), k), result: resultOf(backprop), style: 'value', numFmt: VALUE_FORMAT });
     s.put(NUM_COL + 3, row, { formula: `${at}-${bp}`, result: resultOf(num - backprop), style: 'value', numFmt: DIFF_FORMAT });
     const note = kinkNote(plan, values, plus, minus);
     if (note) s.text(NUM_COL + 4, row, note, 'note');

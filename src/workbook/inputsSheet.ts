@@ -12,28 +12,39 @@ import { CONFIG, epochName, finalName, inputName, LR, STEP } from './names.ts';
 import type { Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
 
-/** What each parameter is, in the article's words: the weight of a1 in z3. */
+/**
+ * What each parameter is, in the article's words: the weight of a1 in z3. The
+ * names are the network's own: per Linear layer its template nodes hold the
+ * layer's pre-activations, then its activations (network.ts).
+ */
 function describeParams(net: Network): Record<string, string> {
   const out: Record<string, string> = {};
-  let z = 0, a = 0;
-  let incoming = net.x;
-  net.layers.forEach((layer, l) => {
-    const last = l === net.layers.length - 1;
-    const zs = Array.from({ length: layer.fanOut }, () => `z${++z}`);
-    zs.forEach((zName, j) => {
-      for (let i = 0; i < layer.fanIn; i++) out[layer.weights[j * layer.fanIn + i]!] = `weight of ${incoming[i]} in ${zName}`;
-      out[layer.biases[j]!] = `bias of ${zName}`;
+  let incoming = net.template.x, at = 0;
+  for (const layer of net.layers) {
+    const zs = net.template.nodes.slice(at, at + layer.fanOut);
+    zs.forEach((z, j) => {
+      for (let i = 0; i < layer.fanIn; i++) out[layer.weights[j * layer.fanIn + i]!] = `weight of ${incoming[i]} in ${z}`;
+      if (layer.biases.length) out[layer.biases[j]!] = `bias of ${z}`;
     });
-    incoming = last ? net.outputs : zs.map(() => `a${++a}`);
-  });
+    incoming = net.template.nodes.slice(at + layer.fanOut, at + 2 * layer.fanOut);
+    at += 2 * layer.fanOut;
+  }
   return out;
+}
+
+/** Which Linear layers have a bias, when not all do. */
+function biasNote(bias: readonly boolean[]): string {
+  if (bias.every(Boolean)) return '';
+  if (!bias.some(Boolean)) return '; no Linear layer has a bias';
+  const without = bias.flatMap((b, l) => (b ? [] : [l + 1]));
+  return `; Linear layer${without.length === 1 ? '' : 's'} ${without.join(', ')} without a bias`;
 }
 
 function settings(s: SheetBuilder, plan: Plan, row: number): number {
   const { config, net } = plan;
   const init = 'torchSeed' in config.init ? `torch.manual_seed(${config.init.torchSeed})` : 'explicit parameters';
   const rows: [string, string | number, string][] = [
-    ['layers', config.layers.join('-'), 'units per layer, inputs first'],
+    ['layers', config.layers.join('-'), `units per layer, inputs first${biasNote(config.bias)}`],
     ['activation', config.activation, 'of the hidden layers'],
     ['output activation', config.outputActivation, 'of the output layer'],
     ['loss', config.loss, `L = ${toText(net.graph, net.loss)}`],

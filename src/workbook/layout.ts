@@ -19,7 +19,8 @@
 //
 // Sheets: Inputs (settings, data, initial parameters), one sheet per epoch
 // (forward pass, backward pass, update, and the numeric derivative table),
-// Comparison (the article's Figure 12), and a hidden config sheet.
+// Comparison (the article's Figure 12), and a hidden config sheet. A config
+// a workbook cannot show (supported.ts) is refused before anything is built.
 
 import type { Config } from '../config.ts';
 import { comparisonSheet } from './comparisonSheet.ts';

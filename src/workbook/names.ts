@@ -1,7 +1,9 @@
 // The workbook's naming scheme: every quantity xlgrad writes is a workbook-level
 // defined name, so a formula reads as maths (`=w3_e1*a1_e1+w4_e1*a2_e1+b3_e1`)
 // and anything that reads a workbook (verify, a learner's-workbook checker)
-// finds a quantity by name instead of by cell address.
+// finds a quantity by name instead of by cell address. The quantities
+// themselves (w1, b3, z3, a4, yhat1, L, dL_dw8) are named by ../names.ts; this
+// module adds the epoch and the workbook's own cells.
 //
 //   <quantity>_e<k>      value in epoch k: w1_e1 (parameters entering epoch k),
 //                        z3_e1, a4_e1, yhat1_e1, L_e1, dL_dz5_e1, dL_dw8_e1
@@ -15,6 +17,8 @@
 //
 // Every name contains an underscore, so none can be read as a cell address
 // (both Excel and LibreOffice reject such names).
+
+import { adjoint, ADJOINT_PREFIX } from '../names.ts';
 
 export const LR = 'lr';
 export const STEP = 'fd_h';
@@ -33,7 +37,9 @@ export const inputName = (input: string): string => input.replace(/^([a-z]+)(\d+
 
 export const plusName = (param: string, epoch: number): string => `Lplus_${param}_e${epoch}`;
 export const minusName = (param: string, epoch: number): string => `Lminus_${param}_e${epoch}`;
-export const numericName = (param: string, epoch: number): string => `num_dL_d${param}_e${epoch}`;
+export const numericName = (param: string, epoch: number): string => `num_${adjoint(param)}_e${epoch}`;
+
+const NUMERIC = new RegExp(`^num_${ADJOINT_PREFIX}(\\w+?)_e(\\d+)$`);
 
 /** Parses a name of the scheme back into its parts (undefined for names xlgrad does not write). */
 export function parseName(name: string): { quantity: string; epoch?: number; final?: true; kind: 'epoch' | 'final' | 'plus' | 'minus' | 'numeric' | 'input' | 'setting' } | undefined {
@@ -42,7 +48,7 @@ export function parseName(name: string): { quantity: string; epoch?: number; fin
   if ((m = name.match(/^([xy])_(\d+)$/))) return { quantity: `${m[1]}${m[2]}`, kind: 'input' };
   if ((m = name.match(/^Lplus_(\w+?)_e(\d+)$/))) return { quantity: m[1]!, epoch: +m[2]!, kind: 'plus' };
   if ((m = name.match(/^Lminus_(\w+?)_e(\d+)$/))) return { quantity: m[1]!, epoch: +m[2]!, kind: 'minus' };
-  if ((m = name.match(/^num_dL_d(\w+?)_e(\d+)$/))) return { quantity: m[1]!, epoch: +m[2]!, kind: 'numeric' };
+  if ((m = name.match(NUMERIC))) return { quantity: m[1]!, epoch: +m[2]!, kind: 'numeric' };
   if ((m = name.match(/^(\w+?)_final$/))) return { quantity: m[1]!, final: true, kind: 'final' };
   if ((m = name.match(/^(\w+?)_e(\d+)$/))) return { quantity: m[1]!, epoch: +m[2]!, kind: 'epoch' };
   return undefined;

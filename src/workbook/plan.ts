@@ -1,5 +1,6 @@
 // The graphs a workbook is printed from, built once per layout: the network's
-// graph split so every formula fits Excel's limits, the SGD update θ − lr·g and
+// graph split so every formula fits Excel's limits, the SGD update θ − lr·g
+// (optimizer.ts's sgdUpdate, the rule the training driver applies) and
 // the central difference as small graphs of their own, and which cells make
 // up the forward and the backward pass. Every formula in an epoch sheet is a
 // `print` of one of these graphs; only the references change from epoch to epoch.
@@ -9,10 +10,11 @@ import type { Config } from '../config.ts';
 import { centralDifference } from '../finiteDifference.ts';
 import { Graph, type Node } from '../graph.ts';
 import type { Network } from '../network.ts';
-import { sgdUpdate } from '../sgd.ts';
-import { networkOf } from '../trace.ts';
+import { sgdUpdate } from '../optimizer.ts';
+import { networkOf } from '../train.ts';
 import { epochName, inputName } from './names.ts';
 import { splitFormulas, type Split } from './splitFormulas.ts';
+import { supported } from './supported.ts';
 
 /** Excel's limits are 8,192 characters and 64 levels; we stay well inside them. */
 export const MAX_FORMULA_LENGTH = 4000;
@@ -65,7 +67,46 @@ function refLength(node: Node, epochs: number): number {
   return node.op === 'param' ? ref + 9 : ref;
 }
 
-export function planWorkbook(config: Config, net: Network = networkOf(config)): Plan {
+/** The cells (lets) the definition of let `id` refers to. */
+function reads(split: Split, id: number): number[] {
+  const g = split.graph;
+  const found: number[] = [];
+  const stack = [g.node(id).args[0]!];
+  const seen = new Set<number>();
+  while (stack.length) {
+    const n = g.node(stack.pop()!);
+    if (seen.has(n.id)) continue;
+    seen.add(n.id);
+    if (n.op === 'let') found.push(n.id);
+    else stack.push(...n.args);
+  }
+  return found;
+}
+
+/**
+ * The backward cells in reading order: the adjoints in the order reverse mode
+ * names them, with each parameter's gradient moved up to just after the last
+ * cell it reads (dL_db5, dL_dw8 and dL_dw7 right after dL_dz5), so the sheet
+ * goes down the network layer by layer, as the article's backward pass does.
+ * Every cell still comes after the cells it refers to.
+ */
+function readingOrder(split: Split, cells: number[], gradients: Set<number>): number[] {
+  const rest = cells.filter((id) => !gradients.has(id));
+  const position = new Map(rest.map((id, i) => [id, i]));
+  const after: number[][] = rest.map(() => []);
+  const unanchored: number[] = [];
+  for (const id of cells) {
+    if (!gradients.has(id)) continue;
+    const last = Math.max(-1, ...reads(split, id).map((r) => position.get(r) ?? -1));
+    (last >= 0 ? after[last]! : unanchored).push(id);
+  }
+  return [...rest.flatMap((id, i) => [id, ...after[i]!]), ...unanchored];
+}
+
+/** The plan of `config`'s workbook; a config no workbook can show is refused first (supported.ts), before any graph is built. */
+export function planWorkbook(config: Config, net?: Network): Plan {
+  supported(config);
+  net ??= networkOf(config);
   const split = splitFormulas(net.graph, {
     maxLength: MAX_FORMULA_LENGTH,
     maxDepth: MAX_FORMULA_DEPTH,
@@ -74,10 +115,11 @@ export function planWorkbook(config: Config, net: Network = networkOf(config)): 
   });
   const loss = split.map[net.loss]!;
   const cells = split.graph.nodes.filter((n) => n.op === 'let').map((n) => n.id);
+  const gradients = new Set(net.params.map((p) => split.map[net.grads[p]!]!));
   return {
     config, net, split, loss,
     forward: cells.filter((id) => id <= loss),
-    backward: cells.filter((id) => id > loss),
+    backward: readingOrder(split, cells.filter((id) => id > loss), gradients),
     update: updateGraph(),
     perturb: perturbGraph(),
     central: centralGraph(),

@@ -1,10 +1,12 @@
-// The workbook's own run, evaluated by the engine in float64 on the graphs it
-// is printed from: these numbers are the formulas' cached results, so a viewer
+// The workbook's own run, as the training driver computes it in float64
+// (workbookSteps), with every cell's value read off the graph the formulas are
+// printed from: these numbers are the formulas' cached results, so a viewer
 // that never recalculates still shows the right values.
 
 import { evaluate } from '../evaluate.ts';
-import { initialParams, inputsOf, type Params } from '../trace.ts';
+import { inputsOf, type Params } from '../train.ts';
 import type { Plan } from './plan.ts';
+import { workbookSteps } from './workbookSteps.ts';
 
 export interface WorkbookRun {
   /** x1…, y1… by graph name. */
@@ -14,26 +16,11 @@ export interface WorkbookRun {
   final: Params;
 }
 
-/** θ − lr·g for every parameter, evaluated on the update graph the formulas are printed from. */
-export function updated(plan: Plan, params: Params, values: Float64Array): Params {
-  const { net, split, update, config } = plan;
-  const next: Params = {};
-  for (const p of net.params) {
-    const g = values[split.map[net.grads[p]!]!]!;
-    next[p] = evaluate(update.graph, { θ: params[p]!, lr: config.lr, g }, 'float64')[update.next]!;
-  }
-  return next;
-}
-
 export function runWorkbook(plan: Plan): WorkbookRun {
   const { config, net, split } = plan;
-  const inputs = inputsOf(net, config);
-  let params = initialParams(net, config);
   const epochs: WorkbookRun['epochs'] = [];
-  for (let k = 1; k <= config.epochs; k++) {
-    const values = evaluate(split.graph, { ...params, ...inputs }, 'float64');
-    epochs.push({ params, values });
-    params = updated(plan, params, values);
-  }
-  return { inputs, epochs, final: params };
+  const steps = workbookSteps(config, net);
+  let r = steps.next();
+  for (; !r.done; r = steps.next()) epochs.push({ params: r.value.params, values: evaluate(split.graph, r.value.env, 'float64') });
+  return { inputs: inputsOf(net, config), epochs, final: r.value };
 }

@@ -47,22 +47,25 @@ interface Size {
 
 const ATOM = 9;
 
-/** Characters a formula template adds around its arguments, and the nesting at each argument. */
+/** Stand-ins for the printed arguments, one per argument position (the rule table's ops take up to 3). */
+const SLOTS = ['\u0001', '\u0002', '\u0003'] as const;
+
+/** Characters a formula template adds around its arguments, the nesting at each argument, and how often each is printed. */
 function template(op: OpName): { extra: number; depthAt: number[]; depth: number; uses: number[] } {
-  const s = ops[op].formula.fmt('\u0001', '\u0002');
-  const depthAt: number[] = [0, 0];
-  const uses = [0, 0];
+  const s = ops[op].formula.fmt(...SLOTS);
+  const depthAt = SLOTS.map(() => 0);
+  const uses = SLOTS.map(() => 0);
   let level = 0, depth = 0;
   for (const ch of s) {
+    const i = (SLOTS as readonly string[]).indexOf(ch);
     if (ch === '(') depth = Math.max(depth, ++level);
     else if (ch === ')') level--;
-    else if (ch === '\u0001' || ch === '\u0002') {
-      const i = ch === '\u0001' ? 0 : 1;
+    else if (i >= 0) {
       depthAt[i] = Math.max(depthAt[i]!, level);
       uses[i]!++;
     }
   }
-  return { extra: s.length - uses[0]! - uses[1]!, depthAt, depth, uses };
+  return { extra: s.length - uses.reduce((a, b) => a + b, 0), depthAt, depth, uses };
 }
 
 const templates = new Map<OpName, ReturnType<typeof template>>();
@@ -111,14 +114,14 @@ function replay(g: Graph, helper: Uint8Array): Split {
   const map = new Int32Array(g.nodes.length);
   const helpers = new Set<number>();
   for (const n of g.nodes) {
-    const a = map[n.args[0] ?? 0]!, b = map[n.args[1] ?? 0]!;
+    const [a, b, c] = [0, 1, 2].map((i) => map[n.args[i] ?? 0]!) as [number, number, number];
     let id: number;
     switch (n.op) {
       case 'const': id = out.const(n.value!); break;
       case 'param': id = out.param(n.name!); break;
       case 'input': id = out.input(n.name!); break;
       case 'let': id = out.let(n.name!, a); break;
-      default: id = E[n.op as OpName](a, b);
+      default: id = E[n.op as OpName](a, b, c);
     }
     if (helper[n.id]) {
       id = out.let(`_h${n.id}`, id);
