@@ -124,7 +124,7 @@ export function compileTrainLoop(net: Network, config: CompileConfig): TrainLoop
           losses[k++] = L;
           if (!Number.isFinite(L)) return k;
           t++;
-          ${config.optimizer.name === 'adam' ? 'const sc = adamScalars(lr, betas, t);' : ''}
+          ${config.optimizer.name === 'adam' ? 'const sc = adamScalars(lrDouble, betas, t);' : ''}
           if (t === 1) {
             ${update(true).join('\n            ')}
           } else {
@@ -135,5 +135,6 @@ export function compileTrainLoop(net: Network, config: CompileConfig): TrainLoop
       return k;
     };`;
   const betas = config.optimizer.name === 'adam' ? config.optimizer.betas : [0, 0];
-  return new Function('f', 'fmaf', 'lr', 'betas', 'adamScalars', body)(Math.fround, fmaf, f32 ? Math.fround(config.lr) : config.lr, betas, adamScalars) as TrainLoop;
+  // SGD multiplies by lr as the tensor's dtype; Adam's step size lr / (1 − β₁ᵗ) is a Python double.
+  return new Function('f', 'fmaf', 'lr', 'lrDouble', 'betas', 'adamScalars', body)(Math.fround, fmaf, f32 ? Math.fround(config.lr) : config.lr, config.lr, betas, adamScalars) as TrainLoop;
 }
