@@ -10,6 +10,7 @@
 import type { Module, Observer, Runtime } from '@observablehq/runtime';
 import { ARTICLE, type Config } from '../src/config.ts';
 import { findFixture, type Fixture } from '../src/fixtures.ts';
+import { adjoint } from '../src/names.ts';
 import type { Network } from '../src/network.ts';
 import { inputsOf, networkOf, type EpochTrace, type Params } from '../src/trace.ts';
 import { evaluateLayout } from '../src/workbook/evaluateLayout.ts';
@@ -47,7 +48,8 @@ export const CELLS = [
 export const DEFAULT_INPUT: RawInput = rawInputOf(ARTICLE, 'article');
 
 const sameArchitecture = (net: Network, c: Config) =>
-  net.arch.layers.join() === c.layers.join() && net.arch.activation === c.activation && net.arch.outputActivation === c.outputActivation && net.arch.loss === c.loss;
+  net.arch.layers.join() === c.layers.join() && net.arch.bias.join() === c.bias.join() &&
+  net.arch.activation === c.activation && net.arch.outputActivation === c.outputActivation && net.arch.loss === c.loss;
 
 /** Rows of the forward table: the first five epochs, the selected one and the last. */
 function shownEpochs(epochs: number, selected: number): number[] {
@@ -67,7 +69,7 @@ function pytorchColumn(fixture: Fixture | null, net: Network, config: Config, pa
 /** ∂L/∂θ as the workbook's formulas give it, for one epoch started at `params`, recalculated by fast-formula-parser. */
 function workbookGradients(net: Network, config: Config, params: Params): { grads: Params; formulas: number } {
   const layout = layoutWorkbook({ ...config, epochs: 1, init: { params } }, { numeric: false });
-  const wanted = net.params.map((p) => epochName(`dL_d${p}`, 1));
+  const wanted = net.params.map((p) => epochName(adjoint(p), 1));
   // The gradients live on the epoch sheet and read the Inputs sheet; the rest need not be scanned.
   const sheets = layout.sheets.filter((s) => s.name === 'Inputs' || /^Epoch /.test(s.name));
   const { names, cells } = evaluateLayout(sheets, layout.names, { only: wanted });
@@ -97,9 +99,10 @@ export default function define(runtime: Runtime, observer: ObserverFactory = () 
     return checked.config ?? this ?? ARTICLE;
   });
   cell('net', ['config'], function (this: Network | undefined, config: Config) {
-    return this && sameArchitecture(this, config) ? this : networkOf(config);
+    return this && sameArchitecture(this, config) ? this : networkOf(config, 1);
   });
-  cell('data', ['net', 'config'], inputsOf);
+  // The one sample's inputs and targets by name (x1, y1, …).
+  cell('data', ['net', 'config'], (net: Network, config: Config) => inputsOf(net, config, [0]));
 
   // Training, and the epoch whose details the page shows.
   cell('training', ['net', 'config'], (net: Network, config: Config) => train(net, config));
@@ -120,7 +123,7 @@ export default function define(runtime: Runtime, observer: ObserverFactory = () 
   }));
 
   // 3. The network diagram.
-  cell('diagram', ['net', 'detail', 'config'], (net: Network, d: EpochTrace, c: Config) => diagram(net, d, c.x));
+  cell('diagram', ['net', 'detail', 'config'], (net: Network, d: EpochTrace, c: Config) => diagram(net, d, c.x[0]!));
 
   // 5. Forward pass per epoch.
   cell('forward', ['net', 'config', 'training', 'epoch'], (net: Network, config: Config, t: Training, selected: number) => ({

@@ -9,7 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { num } from '../notebooks/cells/format.ts';
 import { ARTICLE } from '../src/config.ts';
-import { trace } from '../src/trace.ts';
+import { preset } from '../src/presets.ts';
+import { epochDetails, trace } from '../src/trace.ts';
 import { buildSite, launchChromium, ROOT, serve } from './chromium.ts';
 
 let browser: Browser;
@@ -81,7 +82,7 @@ describe('the notebook in Chromium', () => {
     await page.locator('[data-field="x.0"] input[type=range]').fill('2');
     await page.waitForFunction(() => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent !== '2.8952391');
     await settled();
-    const expected = trace({ ...ARTICLE, x: [2] }, { numeric: false }).epochs[0]!.loss;
+    const expected = epochDetails(trace({ ...ARTICLE, x: [[2]] }, { numeric: false }))[0]!.loss;
     expect(await text('[data-cell="summary"] [data-value="loss"]')).toBe(num(expected));
     // Cells off screen draw when they scroll into view, as Observable's visibility() does.
     const shown = async (selector: string) => {
@@ -147,6 +148,26 @@ describe('the notebook in Chromium', () => {
     await other.waitForFunction(() => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent === '2.8952391');
     expect(await other.locator('[data-cell="hash"]').textContent()).toBe('The link\'s settings could not be read (layers must look like 1-2-2-1, got "banana"); showing the defaults instead.');
     await other.close();
+  });
+
+  it('choosing the bias-free preset mazur-nobias shows its eight weights and no bias, as recorded by PyTorch', async () => {
+    const config = preset('mazur-nobias');
+    expect(config.bias).toEqual([false, false]);
+    const expected = num(epochDetails(trace(config, { numeric: false }))[0]!.loss);
+    await page.locator('[data-field="preset"]').scrollIntoViewIfNeeded();
+    await page.locator('[data-field="preset"] select').selectOption('mazur-nobias');
+    await page.waitForFunction((loss) => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent === loss, expected);
+    await settled();
+    expect(await text('[data-cell="input"] .arch')).toContain('no bias in Linear layers 1, 2');
+    await page.locator('[data-cell="gradients"]').scrollIntoViewIfNeeded();
+    await settled();
+    await expect.poll(() => page.locator('[data-cell="gradients"] tbody th').allTextContents()).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'].map((w) => `●${w}`));
+    expect(await text('[data-cell="gradients"]')).toContain('recorded PyTorch');
+    expect(await page.locator('[data-cell] .cell-error').count()).toBe(0);
+    await expect.poll(() => page.url()).toContain('bias=0-0');
+    await page.locator('[data-field="preset"] select').selectOption('article');
+    await page.waitForFunction(() => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent === '2.8952391');
+    await settled();
   });
 
   it('loads nothing from outside 127.0.0.1 and logs no error; screenshot in test/output/notebook.png', async () => {

@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fmaf } from '../src/float32.ts';
+import { fmaf } from '../src/fma.ts';
 import { MT19937 } from '../src/mt19937.ts';
 
 const outputs = (seed: number | bigint, n: number) => {

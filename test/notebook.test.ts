@@ -1,13 +1,14 @@
 import { Runtime, type Module } from '@observablehq/runtime';
 import { describe, expect, it } from 'vitest';
 import define, { CELLS, DEFAULT_INPUT } from '../notebooks/article.ts';
-import { checkInput, rawInputOf, type RawInput } from '../notebooks/cells/input.ts';
+import { checkInput, notShown, PAGE_PRESETS, rawInputOf, type RawInput } from '../notebooks/cells/input.ts';
 import { FIGURE_1 } from '../notebooks/cells/combination.ts';
 import { fromHash, toHash, type PageState } from '../notebooks/cells/hash.ts';
-import { networkOf, trace } from '../src/trace.ts';
+import { epochDetails, networkOf, trace } from '../src/trace.ts';
 import { paramsAt, train } from '../notebooks/cells/training.ts';
-import { ARTICLE, type Config } from '../src/config.ts';
+import { ARTICLE, normalizeConfig, type Config } from '../src/config.ts';
 import { preset } from '../src/presets.ts';
+import { num } from '../notebooks/cells/format.ts';
 
 type State = { value: unknown } | { error: string };
 
@@ -72,7 +73,7 @@ describe('the article notebook', () => {
     expect(recomputed).not.toContain('combination');
     expect(recomputed).not.toContain('activations');
     expect(recomputed).toEqual(expect.arrayContaining(['checked', 'config', 'summary', 'forward', 'derivatives', 'gradients', 'sgd', 'loss', 'trajectories', 'slice', 'diagram', 'download']));
-    expect(value(states, 'config').x).toEqual([2]);
+    expect(value(states, 'config').x).toEqual([[2]]);
     expect(value(states, 'summary').loss).not.toBe('2.8952391');
     expect(value(states, 'gradients').pytorch).toMatch(/float32 emulation/);
   });
@@ -97,7 +98,7 @@ describe('the article notebook', () => {
     main.redefine('input', [], () => ({ ...withX('3'), lr: '-1' }));
     await settled(main);
     expect(value(states, 'checked')).toEqual({ errors: [{ field: 'lr', message: 'lr: must be a number > 0, got -1' }] });
-    expect(value(states, 'config').x).toEqual([0.5]);
+    expect(value(states, 'config').x).toEqual([[0.5]]);
     expect(value(states, 'summary').loss).toBe(good);
   });
 
@@ -111,7 +112,7 @@ describe('the article notebook', () => {
     await settled(main);
     expect(states.get('coefficients')).toEqual({ error: 'no coefficients' });
     expect(states.get('combination')).toEqual({ error: 'no coefficients' });
-    expect(value(states, 'config').x).toEqual([2]);
+    expect(value(states, 'config').x).toEqual([[2]]);
     expect(value(states, 'summary').loss).toMatch(/^\d/);
   });
 
@@ -128,6 +129,29 @@ describe('the article notebook', () => {
   });
 });
 
+describe('the article notebook with bias flags', () => {
+  it('main.redefine("input") with bias [true, false, true]: no b3, b4; every cell computes and the methods agree', async () => {
+    const { main, states } = notebook();
+    main.redefine('input', [], () => ({ ...withX('2'), bias: [true, false, true] }));
+    await settled(main);
+    for (const name of CELLS) expect(states.get(name), name).toHaveProperty('value');
+    const config: Config = value(states, 'config');
+    expect(config.bias).toEqual([true, false, true]);
+    const g = value(states, 'gradients');
+    expect(g.rows.map((r: any) => r.param)).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'b1', 'b2', 'b3']);
+    for (const r of g.rows) {
+      expect(r.grads.symbolic).toBe(r.grads.backprop);
+      expect(Math.abs(r.grads.workbook - r.grads.backprop)).toBeLessThan(1e-6);
+      expect(Math.abs(r.grads.numeric - r.grads.backprop)).toBeLessThan(1e-6);
+    }
+    const reference = epochDetails(trace(config, { numeric: false }))[0]!;
+    expect(value(states, 'summary').loss).toBe(num(reference.loss));
+    // The second layer's units have no bias; the diagram says so instead of naming one.
+    expect(value(states, 'diagram')).toContain('z3 = ');
+    expect(value(states, 'diagram')).toMatch(/unit 3: z3 = [^<]*, no bias/);
+  });
+});
+
 describe('the upload cell', () => {
   it('main.redefine("upload") checks the workbook: xlgrad\'s own passes, a changed formula is the first mismatch', async () => {
     const { buildWorkbook } = await import('../src/workbook/buildWorkbook.ts');
@@ -135,7 +159,10 @@ describe('the upload cell', () => {
     const good = await buildWorkbook(ARTICLE);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(good as unknown as ArrayBuffer);
-    const cell = wb.getWorksheet('Epoch 1')!.getCell('B21');
+    // The cell named dL_dw8_e1, wherever the layout puts it.
+    const [range] = wb.definedNames.getRanges('dL_dw8_e1').ranges;
+    const at = /^'?(.+?)'?!\$?([A-Z]+)\$?(\d+)$/.exec(range!)!;
+    const cell = wb.getWorksheet(at[1]!)!.getCell(`${at[2]}${at[3]}`);
     expect(cell.formula).toBe('dL_dz5_e1*a4_e1');
     cell.value = { formula: 'dL_dz5_e1*a3_e1', result: 0 } as never;
     const bad = new Uint8Array(await wb.xlsx.writeBuffer());
@@ -162,13 +189,40 @@ describe('train(net, config)', () => {
     ['kink', preset('kink')],
     ['tanh-half float64 for 40 epochs', { ...preset('tanh-half'), dtype: 'float64', epochs: 40 } as Config],
     ['wide-relu', preset('wide-relu')],
+    ['tanh-half without the first and last biases', { ...preset('tanh-half'), bias: [false, true, false], epochs: 20 }],
+    ['a 2-3-3 cross_entropy net, class 2', normalizeConfig({ layers: [2, 3, 3], loss: 'cross_entropy', x: [0.5, -1], y: [2], lr: 0.1, epochs: 20, init: { torchSeed: 4 } })],
+    ['bce_with_logits in float64 drawn in float64', normalizeConfig({ layers: [2, 3, 1], bias: [true, false], activation: 'sigmoid', loss: 'bce_with_logits', x: [1, -0.5], y: [1], lr: 0.5, epochs: 30, dtype: 'float64', init: { torchSeed: 11, draw: 'float64' } })],
   ])('train(net, %s) records the same parameters and losses as trace()', (_, config) => {
-    const net = networkOf(config);
+    const net = networkOf(config, 1);
     const t = train(net, config);
-    const reference = trace(config, { numeric: false }, net);
-    expect(Array.from(t.losses)).toEqual(reference.epochs.map((e) => e.loss));
-    expect(reference.epochs.map((e) => paramsAt(t, net, e.epoch))).toEqual(reference.epochs.map((e) => e.params));
-    expect(paramsAt(t, net, config.epochs + 1)).toEqual(reference.final);
+    const reference = epochDetails(trace(config, { numeric: false }, net));
+    expect(Array.from(t.losses)).toEqual(reference.map((e) => e.loss));
+    expect(reference.map((e) => paramsAt(t, net, e.epoch))).toEqual(reference.map((e) => e.params));
+    expect(paramsAt(t, net, config.epochs + 1)).toEqual(trace(config, { numeric: false }, net).final);
+  });
+
+  it('train(net, config) refuses several samples: the page trains on one', () => {
+    const config = normalizeConfig({ layers: [1, 2, 1], x: [[1], [2]], y: [[0], [1]], lr: 0.1, epochs: 2 });
+    expect(() => train(networkOf(config, 1), config)).toThrow('train: the page trains on one sample, got 2');
+  });
+});
+
+describe('notShown(config) and PAGE_PRESETS', () => {
+  it('notShown names what the page cannot show: several samples, momentum, weight decay, Adam', () => {
+    const base = { layers: [1, 2, 1], x: [1], y: [0], lr: 0.1, epochs: 2 };
+    expect(notShown(normalizeConfig(base))).toBeUndefined();
+    expect(notShown(normalizeConfig({ ...base, x: [[1], [2]], y: [[0], [1]] }))).toBe('it has 2 samples; the page trains on one');
+    const plain = 'the page shows plain SGD (no momentum, weight decay or Adam)';
+    expect(notShown(normalizeConfig({ ...base, optimizer: { name: 'sgd', momentum: 0.9 } }))).toBe(plain);
+    expect(notShown(normalizeConfig({ ...base, optimizer: { name: 'sgd', weightDecay: 0.01 } }))).toBe(plain);
+    expect(notShown(normalizeConfig({ ...base, optimizer: 'adam' }))).toBe(plain);
+    expect(() => rawInputOf(normalizeConfig({ ...base, optimizer: 'adam' }))).toThrow(`rawInputOf: ${plain}`);
+  });
+
+  it('PAGE_PRESETS lists the article and the other one-sample SGD presets, each one the page can show', () => {
+    expect(PAGE_PRESETS.slice(0, 2)).toEqual(['article', 'article-float64']);
+    expect(PAGE_PRESETS).toEqual(expect.arrayContaining(['kink', 'deep-tanh', 'wide-relu']));
+    for (const name of PAGE_PRESETS) expect(checkInput(rawInputOf(preset(name), name)).config, name).toEqual(preset(name));
   });
 });
 
@@ -194,6 +248,14 @@ describe('checkInput(raw)', () => {
     }
   });
 
+  it('checkInput(rawInputOf(config)) gives the config back with bias flags, a float64 draw and portable rounding', () => {
+    const seeded = normalizeConfig({ layers: [2, 3, 1], bias: [false, true], activation: 'tanh', x: [0.5, 1], y: [2], lr: 0.05, epochs: 3, dtype: 'float64', init: { torchSeed: 5, draw: 'float64', rounding: 'portable' } });
+    expect(checkInput(rawInputOf(seeded)).config).toEqual(seeded);
+    const explicit = normalizeConfig({ layers: [1, 2, 1], bias: [true, false], x: [1], y: [0], lr: 0.1, epochs: 1, init: { params: { w1: 0.5, w2: -1, w3: 2, w4: 0.25, b1: 0.125, b2: -0.5 } } });
+    expect(rawInputOf(explicit).weights).toEqual({ w1: '0.5', w2: '-1', w3: '2', w4: '0.25', b1: '0.125', b2: '-0.5' });
+    expect(checkInput(rawInputOf(explicit)).config).toEqual(explicit);
+  });
+
   it('checkInput reads explicit weights, and names a bad one', () => {
     const raw = rawInputOf(preset('kink'), 'kink');
     expect(checkInput(raw).config?.init).toEqual(preset('kink').init);
@@ -211,8 +273,30 @@ describe('toHash(state) and fromHash(hash)', () => {
     expect(fromHash(toHash(defaults), defaults)).toEqual({ state: defaults });
   });
 
+  it('toHash writes bias, draw and rounding only when they differ from the defaults, and fromHash reads them back', () => {
+    const config = normalizeConfig({ ...ARTICLE, bias: [false, true, true], dtype: 'float64', init: { torchSeed: 0, draw: 'float64', rounding: 'portable' } });
+    const input = rawInputOf(config, 'custom');
+    const state: PageState = { input, coefficients: FIGURE_1, epoch: 1, slice: 'w8' };
+    const hash = toHash(state);
+    expect(hash).toMatch(/&bias=0-1-1&/);
+    expect(hash).toMatch(/&rounding=portable&draw=float64&/);
+    expect(toHash(defaults)).not.toMatch(/bias=|draw=|rounding=/);
+    expect(fromHash(hash, defaults)).toEqual({ state });
+    const kink = preset('kink');
+    const params = { ...(kink.init as { params: Record<string, number> }).params };
+    // Without layer 2's biases, the output unit's bias (b5 of the kink preset) is b3.
+    params.b3 = params.b5!;
+    delete params.b4;
+    delete params.b5;
+    const weights: PageState = { ...state, input: rawInputOf(normalizeConfig({ ...kink, bias: [true, false, true], init: { params } }), 'custom') };
+    expect(toHash(weights)).toMatch(/&w=1%2C0\.5%2C-0\.25%2C1%2C0\.5%2C-0\.5%2C0\.5%2C2%2C-1%2C0\.25%2C0\.25&/);
+    expect(fromHash(toHash(weights), defaults)).toEqual({ state: weights });
+  });
+
   it.each([
     ['#x=1&bogus=2', 'unknown setting "bogus"'],
+    ['#layers=1-2-2-1&bias=1-0&x=1&y=1', 'bias must be 3 flags 0 or 1 joined by -, one per Linear layer, got "1-0"'],
+    ['#layers=1-2-2-1&x=1&y=1&lr=1&epochs=2&draw=float16', 'draw must be float32 or float64, got "float16"'],
     ['#layers=1-2-2-1&x=1,2&y=1', 'x must have 1 value, got 2'],
     ['#layers=banana', 'layers must look like 1-2-2-1, got "banana"'],
     ['#layers=1-2-2-1&x=1&y=1&lr=-1&epochs=2', 'lr: must be a number > 0, got -1'],

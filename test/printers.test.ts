@@ -1,7 +1,7 @@
 // The printers as artefacts: the article's formulas in plain text and TeX are
 // snapshot as readable files under test/snapshots/ (a mismatch writes
 // <name>-changed.txt beside the committed file); every expression is checked
-// to use only numbers, names, + - * / ^, parentheses and the known functions.
+// to use only numbers, names, + - * / ^, parentheses, commas and the known functions.
 
 import { describe, expect, it } from 'vitest';
 import { fixtures } from '../src/fixtures.ts';
@@ -10,7 +10,7 @@ import { texEquation, texName } from '../src/toTex.ts';
 import { expressionsOf, networkOf } from '../src/trace.ts';
 import { snapshot } from './helpers.ts';
 
-const article = network({ layers: [1, 2, 2, 1], activation: 'relu', outputActivation: 'identity', loss: 'squared_error' });
+const article = network({ layers: [1, 2, 2, 1], bias: [true, true, true], activation: 'relu', outputActivation: 'identity', loss: 'squared_error' });
 
 const textLines = (net: Network) => Object.entries(expressionsOf(net)).map(([name, e]) => `${name} = ${e}`).join('\n') + '\n';
 const texLines = (net: Network) => [...net.nodes, ...net.adjoints].map((name) => texEquation(net.graph, net.id[name]!)).join('\n') + '\n';
@@ -33,11 +33,14 @@ describe('snapshots', () => {
   });
 });
 
-const FUNCTIONS = ['relu', 'step', 'sigmoid', 'tanh', 'exp'];
+// The functions a network's formulas may call: the activations, ReLU's step, and
+// the losses' exp, log, softplus and max (cross-entropy's shift). detach prints
+// as its argument, and sqrt belongs to Adam's update, not to the graph.
+const FUNCTIONS = ['relu', 'step', 'sigmoid', 'tanh', 'exp', 'log', 'softplus', 'max'];
 
-/** The tokens of a plain-text expression that are NOT a number, a known name, an operator, a parenthesis or a known function call. */
+/** The tokens of a plain-text expression that are NOT a number, a known name, an operator, a parenthesis, a comma or a known function call. */
 function strangeTokens(expr: string, names: Set<string>): string[] {
-  const token = /\s*(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)(\()?|([-+*/^()])|(\S+))/gy;
+  const token = /\s*(?:(\d+(?:\.\d+)?(?:e[+-]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)(\()?|([-+*/^(),])|(\S+))/gy;
   const strange: string[] = [];
   for (const m of expr.matchAll(token)) {
     const [, num, name, call, op, other] = m;
@@ -48,7 +51,7 @@ function strangeTokens(expr: string, names: Set<string>): string[] {
   return strange;
 }
 
-describe('expressionsOf(net) uses only numbers, names, + - * / ^, parentheses and relu/step/sigmoid/tanh/exp', () => {
+describe('expressionsOf(net) uses only numbers, names, + - * / ^, parentheses, commas and relu/step/sigmoid/tanh/exp/log/softplus/max', () => {
   const nets = [['article', article] as const, ...fixtures.map((f) => [f.name, networkOf(f.config)] as const)];
   it.each(nets)('%s', (_name, net) => {
     const names = new Set(Object.keys(net.id));
@@ -58,7 +61,7 @@ describe('expressionsOf(net) uses only numbers, names, + - * / ^, parentheses an
 
   it('the checker itself rejects what it should', () => {
     const names = new Set(['a1', 'w1']);
-    expect(strangeTokens('w1 * a1 + max(a1) - a1 % 2 + NaN + q9 + 1e-7', names)).toEqual(['max(', '%', 'NaN', 'q9']);
+    expect(strangeTokens('w1 * a1 + min(a1) - a1 % 2 + NaN + q9 + 1e-7 + detach(a1)', names)).toEqual(['min(', '%', 'NaN', 'q9', 'detach(']);
   });
 });
 

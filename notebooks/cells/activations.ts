@@ -21,7 +21,7 @@ export function activations(lo = -4, hi = 4, n = 161): ActivationPoint[] {
     const x = lo + ((hi - lo) * i) / (n - 1);
     for (const [fn, op] of FUNCTIONS) {
       const rule = ops[op];
-      const y = rule.eval(x, 0);
+      const y = rule.eval(x, 0, 0);
       out.push({ x, fn, kind: 'f(x)', value: y }, { x, fn, kind: "f'(x)", value: rule.grad(float64, [x], y, 1)[0]! });
     }
   }

@@ -5,6 +5,7 @@
 
 import type { Dtype } from '../../src/algebra.ts';
 import { evaluate } from '../../src/evaluate.ts';
+import { adjointOf } from '../../src/names.ts';
 import type { Network } from '../../src/network.ts';
 import { print } from '../../src/print.ts';
 import { texEquation } from '../../src/toTex.ts';
@@ -63,7 +64,7 @@ export function derivatives(net: Network, params: Params, inputs: Params, dtype:
       template: `= ${template} = ${SLOT}`,
       slots,
       value: v[id]!,
-      param: name.slice(4) in params,
+      param: net.params.includes(adjointOf(name) ?? ''),
     };
   });
 }

@@ -3,6 +3,7 @@
 // ∂L/∂w (red positive, blue negative, grey zero), dead ReLU units greyed.
 // Hovering an edge or a unit shows its numbers (SVG <title>).
 
+import * as names from '../../src/names.ts';
 import type { Network } from '../../src/network.ts';
 import type { EpochTrace } from '../../src/trace.ts';
 import { num } from './format.ts';
@@ -32,16 +33,19 @@ function columns(net: Network, e: EpochTrace, x: readonly number[]): Unit[][] {
   const sizes = [net.layers[0]!.fanIn, ...net.layers.map((l) => l.fanOut)];
   const height = Math.max(...sizes) * ROW;
   const place = (l: number, j: number) => ({ x: PAD + 20 + ((W - 2 * PAD - 40) * l) / (sizes.length - 1), y: 30 + (height - sizes[l]! * ROW) / 2 + ROW * (j + 0.5) });
-  const cols: Unit[][] = [net.x.map((name, j) => ({ ...place(0, j), label: sub(name), caption: `${sub(name)} = ${num(x[j]!)}`, title: `input ${name} = ${num(x[j]!)}`, dead: false }))];
+  const cols: Unit[][] = [net.template.x.map((name, j) => ({ ...place(0, j), label: sub(name), caption: `${sub(name)} = ${num(x[j]!)}`, title: `input ${name} = ${num(x[j]!)}`, dead: false }))];
+  // Pre-activations and hidden activations are numbered over the whole network, as network() names them.
   let z = 0, a = 0, unit = 0;
   net.layers.forEach((layer, l) => {
     const last = l === net.layers.length - 1;
-    const act = last ? net.arch.outputActivation : net.arch.activation;
-    cols.push(layer.biases.map((b, j) => {
-      const zName = `z${++z}`, aName = last ? `yhat${j + 1}` : `a${++a}`;
+    const fn = last ? net.arch.outputActivation : net.arch.activation;
+    cols.push(Array.from({ length: layer.fanOut }, (_, j) => {
+      const zName = names.pre(++z), aName = last ? names.output(j + 1) : names.act(++a);
       const zv = e.nodes[zName]!, av = e.nodes[aName]!;
-      const dead = act === 'relu' && !(zv > 0);
-      const title = `${last ? 'output' : `unit ${unit + 1}`}: ${zName} = ${num(zv)}, ${aName} = ${num(av)}, ${b} = ${num(e.params[b]!)}, ∂L/∂${b} = ${num(e.grads.backprop[b]!)}${dead ? ' (dead: ReLU input ≤ 0, no gradient flows back)' : ''}`;
+      const dead = fn === 'relu' && !(zv > 0);
+      const b = layer.biases[j];
+      const bias = b === undefined ? ', no bias' : `, ${b} = ${num(e.params[b]!)}, ∂L/∂${b} = ${num(e.grads.backprop[b]!)}`;
+      const title = `${last ? 'output' : `unit ${unit + 1}`}: ${zName} = ${num(zv)}, ${aName} = ${num(av)}${bias}${dead ? ' (dead: ReLU input ≤ 0, no gradient flows back)' : ''}`;
       return { ...place(l + 1, j), label: last ? sub(aName) : String(++unit), caption: `${sub(aName)} = ${num(av)}`, title, dead };
     }));
   });

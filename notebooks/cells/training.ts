@@ -1,12 +1,14 @@
-// The whole SGD run for the loss curve and the parameter trajectories: the
-// compiled train loop (compile.ts) stepped one epoch at a time, recording the
-// parameters entering every epoch. Per-epoch detail (every node, three
-// gradients, kinks) comes from trace() started at those recorded parameters.
+// The whole run for the loss curve and the parameter trajectories: the
+// compiled training loop (compile.ts) run one epoch at a time, recording the
+// parameters entering every epoch. One epoch's detail (every node, three
+// gradients, kinks) is trace() of that one step, started at the recorded
+// parameters. The page trains on one sample, so an epoch is one optimizer step.
 
 import { compileTrainLoop, type TrainLoop } from '../../src/compile.ts';
 import type { Config } from '../../src/config.ts';
 import type { Network } from '../../src/network.ts';
-import { initialParams, trace, type EpochTrace, type Params } from '../../src/trace.ts';
+import { stateKinds } from '../../src/optimizer.ts';
+import { epochDetails, initialParams, inputsOf, trace, type EpochTrace, type Params } from '../../src/trace.ts';
 
 export interface Training {
   /** Epochs actually run (fewer than asked when training diverged). */
@@ -22,36 +24,47 @@ const loops = new WeakMap<Network, Map<string, TrainLoop>>();
 
 function loopFor(net: Network, config: Config): TrainLoop {
   const rounding = 'torchSeed' in config.init ? config.init.rounding : 'fused';
-  const key = `${config.dtype}|${config.lr}|${rounding}`;
+  const settings = { lr: config.lr, dtype: config.dtype, optimizer: config.optimizer, loss: config.loss, batchSize: config.batchSize, samples: config.x.length, rounding };
+  const key = JSON.stringify(settings);
   let byKey = loops.get(net);
   if (!byKey) loops.set(net, (byKey = new Map()));
   let loop = byKey.get(key);
-  if (!loop) byKey.set(key, (loop = compileTrainLoop(net, { lr: config.lr, dtype: config.dtype, rounding })));
+  if (!loop) byKey.set(key, (loop = compileTrainLoop(net, settings)));
   return loop;
 }
 
+/** The samples row by row, in the graph's order of inputs and targets (cross-entropy's class as one-hot, by inputsOf). */
+function rows(net: Network, config: Config): { x: Float64Array; y: Float64Array } {
+  const data = config.x.map((_, s) => inputsOf(net, config, [s]));
+  return { x: Float64Array.from(data.flatMap((d) => net.x.map((n) => d[n]!))), y: Float64Array.from(data.flatMap((d) => net.y.map((n) => d[n]!))) };
+}
+
+/** `net` is the one-sample network of the config (the page's, and the one the compiled loop takes). */
 export function train(net: Network, config: Config): Training {
+  if (config.x.length !== 1) throw new Error(`train: the page trains on one sample, got ${config.x.length}`);
   const P = net.params.length;
   const start = initialParams(net, config);
   const p = Float64Array.from(net.params, (n) => start[n]!);
-  const x = Float64Array.from(config.x), y = Float64Array.from(config.y);
-  const rows = new Float64Array((config.epochs + 1) * P);
+  const state = new Float64Array(P * stateKinds(config.optimizer).length);
+  const { x, y } = rows(net, config);
+  const table = new Float64Array((config.epochs + 1) * P);
   const losses = new Float64Array(config.epochs);
   const loss = new Float64Array(1);
   const loop = loopFor(net, config);
   for (let e = 1; e <= config.epochs; e++) {
-    rows.set(p, (e - 1) * P);
-    loop(p, x, y, 1, loss);
+    table.set(p, (e - 1) * P);
+    loop(p, state, x, y, 1, loss, e - 1);
     losses[e - 1] = loss[0]!;
+    // A non-finite loss stops the loop before its update, so p still holds the parameters entering epoch e.
     const bad = Number.isFinite(loss[0]!) ? p.findIndex((v) => !Number.isFinite(v)) : -1;
     if (!Number.isFinite(loss[0]!) || bad >= 0) {
-      rows.set(p, e * P);
+      table.set(p, e * P);
       const what = bad >= 0 ? `${net.params[bad]} became ${p[bad]} in the update` : `the loss became ${loss[0]}`;
-      return { epochs: e, losses: losses.subarray(0, e), params: rows.subarray(0, (e + 1) * P), diverged: { epoch: e, message: `diverged at epoch ${e}: ${what} (try a smaller learning rate)` } };
+      return { epochs: e, losses: losses.subarray(0, e), params: table.subarray(0, (e + 1) * P), diverged: { epoch: e, message: `diverged at epoch ${e}: ${what} (try a smaller learning rate)` } };
     }
   }
-  rows.set(p, config.epochs * P);
-  return { epochs: config.epochs, losses, params: rows };
+  table.set(p, config.epochs * P);
+  return { epochs: config.epochs, losses, params: table };
 }
 
 /** Parameters entering epoch `epoch` (epoch = training.epochs + 1 gives the result of the last update). */
@@ -60,7 +73,7 @@ export function paramsAt(training: Training, net: Network, epoch: number): Param
   return Object.fromEntries(net.params.map((n, i) => [n, training.params[(epoch - 1) * P + i]!]));
 }
 
-/** One epoch in full detail, as trace() records it, starting from recorded parameters. */
+/** One epoch in full detail, as trace() records it: its one step, started at recorded parameters. */
 export function epochDetail(net: Network, config: Config, params: Params, numeric = true): EpochTrace {
-  return trace({ ...config, epochs: 1, init: { params } }, { numeric }, net).epochs[0]!;
+  return epochDetails(trace({ ...config, epochs: 1, init: { params } }, { numeric }, net))[0]!;
 }

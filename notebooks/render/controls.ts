@@ -5,9 +5,9 @@
 
 import * as Inputs from '@observablehq/inputs';
 import { paramNames } from '../../src/config.ts';
-import { presets } from '../../src/presets.ts';
+import { input as inputName, target as targetName } from '../../src/names.ts';
 import { COEFFICIENT_NAMES, type Coefficients } from '../cells/combination.ts';
-import type { Checked, RawInput } from '../cells/input.ts';
+import { PAGE_PRESETS, type Checked, type RawInput } from '../cells/input.ts';
 
 const field = (name: string, control: HTMLElement, cls = '') => {
   const wrap = document.createElement('div');
@@ -61,21 +61,22 @@ export function inputForm(el: HTMLElement, raw: RawInput, on: FormHandlers): voi
     return field(name, input);
   };
 
-  const preset = Inputs.select(['custom', ...Object.keys(presets)], { label: 'preset', value: Object.keys(presets).includes(raw.preset) ? raw.preset : 'custom' });
+  const preset = Inputs.select(['custom', ...PAGE_PRESETS], { label: 'preset', value: PAGE_PRESETS.includes(raw.preset) ? raw.preset : 'custom' });
   preset.addEventListener('input', () => on.preset(preset.value));
   const arch = document.createElement('p');
   arch.className = 'arch';
-  arch.textContent = `layers ${raw.layers.join('-')} · ${raw.activation} hidden units · ${raw.outputActivation} output · ${raw.loss.replace(/_/g, ' ')} loss`;
+  const noBias = raw.bias.flatMap((b, l) => (b ? [] : [l + 1]));
+  arch.textContent = `layers ${raw.layers.join('-')}${noBias.length ? ` (no bias in Linear layer${noBias.length > 1 ? 's' : ''} ${noBias.join(', ')})` : ''} · ${raw.activation} hidden units · ${raw.outputActivation} output · ${raw.loss.replace(/_/g, ' ')} loss`;
 
   const xs = raw.x.map((v, i) => {
-    const slider = Inputs.range([-3, 3], { label: raw.x.length > 1 ? `x${i + 1}` : 'x', value: Number(v), step: 0.01 });
+    const slider = Inputs.range([-3, 3], { label: raw.x.length > 1 ? inputName(i + 1) : 'x', value: Number(v), step: 0.01 });
     slider.addEventListener('input', () => {
       state.x[i] = String(slider.value);
       emit();
     });
     return field(`x.${i}`, slider);
   });
-  const ys = raw.y.map((v, i) => text(`y.${i}`, raw.y.length > 1 ? `y${i + 1}` : 'y', v, (s) => (state.y[i] = s)));
+  const ys = raw.y.map((v, i) => text(`y.${i}`, raw.y.length > 1 ? targetName(i + 1) : 'y', v, (s) => (state.y[i] = s)));
   const lr = text('lr', 'learning rate', raw.lr, (s) => (state.lr = s));
   const epochs = text('epochs', 'epochs', raw.epochs, (s) => (state.epochs = s));
   const dtype = Inputs.radio(['float32', 'float64'], { label: 'dtype', value: raw.dtype });
@@ -85,7 +86,7 @@ export function inputForm(el: HTMLElement, raw: RawInput, on: FormHandlers): voi
   });
 
   const seed = text('seed', 'seed', raw.seed, (s) => (state.seed = s));
-  const names = paramNames(raw.layers);
+  const names = paramNames(raw.layers, raw.bias);
   const weightBoxes = names.map((p) => text(`weights.${p}`, p, raw.weights[p] ?? '', (s) => (state.weights[p] = s)));
   const weights = document.createElement('div');
   weights.className = 'weights';
