@@ -1,17 +1,22 @@
-// Compilation: the training driver (train.ts) projected to one JavaScript
-// function. The sample's forward pass, reverse mode from the same rule table,
-// the loss reduction and the optimizer's update are emitted through the code
-// Algebra as straight-line code over local variables, inside plain loops over
-// epochs, batches and samples, so V8 keeps everything in registers.
+// Compilation: the training driver (train.ts) projected to JavaScript. The
+// sample's forward pass, reverse mode from the same rule table, the loss
+// reduction and the optimizer's update are emitted through the code Algebra
+// as straight-line statements, inside plain loops over epochs, batches and
+// samples, so V8 keeps the values in registers.
 //
 // It computes exactly what train() computes: a batch graph sums each
-// parameter's contributions over the samples in order, and so does the loop;
-// every sample's loss term gets the adjoint dL/dS of the batch sum S.
+// parameter's contributions over the samples in order, and so does the loop
+// (from −0, which leaves the first contribution exact); every sample's loss term
+// gets the adjoint dL/dS of the batch sum S.
+//
+// V8 only optimises functions of modest size (about 60 kB of bytecode in Node
+// 20), so the per-sample statements are split into functions of at most
+// CHUNK statements; values crossing a split travel through a scratch array.
 
 import { algebra, expressions, numeric, type Algebra, type Dtype } from './algebra.ts';
-import { evaluate } from './evaluate.ts';
 import { reverse } from './backprop.ts';
 import type { Config } from './config.ts';
+import { evaluate } from './evaluate.ts';
 import { fmaf } from './fma.ts';
 import { Graph } from './graph.ts';
 import { reduceLoss, type Network } from './network.ts';
@@ -29,12 +34,63 @@ export type TrainLoop = (params: Float64Array, state: Float64Array, x: Float64Ar
 
 type CompileConfig = Pick<Config, 'lr' | 'dtype' | 'optimizer' | 'loss' | 'batchSize'> & { samples: number; rounding?: 'fused' | 'portable' };
 
+/** Statements per generated function. */
+const CHUNK = 300;
+
 /** dL/dS, the adjoint every sample's loss term gets in a batch of `size`, as the batch graph computes it. */
 function lossSeed(loss: Config['loss'], size: number, outputs: number, dtype: Dtype, A: Algebra<number>): number {
   const g = new Graph();
   const S = g.param('S');
   const L = g.let('L', reduceLoss(expressions(g), loss, S, size, outputs));
   return reverse(g, evaluate(g, { S: 1 }, dtype), L, A)[S] ?? 0;
+}
+
+/** One emitted statement: `const name = expr;` or `target = expr;`. */
+interface Statement {
+  name?: string;
+  target?: string;
+  expr: string;
+}
+
+const TEMP = /\bt\d+\b/g;
+
+/** The statements a target depends on, in order (the reverse walk also builds adjoints nothing reads). */
+function live(statements: Statement[]): Statement[] {
+  const used = new Set<string>();
+  const kept: Statement[] = [];
+  for (let i = statements.length - 1; i >= 0; i--) {
+    const s = statements[i]!;
+    if (s.name && !used.has(s.name)) continue;
+    for (const u of s.expr.match(TEMP) ?? []) used.add(u);
+    kept.push(s);
+  }
+  return kept.reverse();
+}
+
+/** Statements as functions c0, c1, … of at most CHUNK statements; a value used in a later function is passed through `r`. */
+function chunked(statements: Statement[]): { functions: string[]; calls: string; scratch: number } {
+  const parts: Statement[][] = [];
+  for (let i = 0; i < statements.length; i += CHUNK) parts.push(statements.slice(i, i + CHUNK));
+  const home = new Map<string, number>();
+  parts.forEach((part, c) => part.forEach((s) => s.name && home.set(s.name, c)));
+  const slot = new Map<string, number>();
+  const imports = parts.map((part, c) => {
+    const mine = new Set<string>();
+    for (const s of part) for (const u of s.expr.match(TEMP) ?? []) if (home.get(u) !== c) {
+      mine.add(u);
+      if (!slot.has(u)) slot.set(u, slot.size);
+    }
+    return mine;
+  });
+  const functions = parts.map((part, c) => {
+    const lines = [...imports[c]!].map((u) => `const ${u} = r[${slot.get(u)}];`);
+    for (const s of part) {
+      lines.push(s.name ? `const ${s.name} = ${s.expr};` : `${s.target} = ${s.expr};`);
+      if (s.name && slot.has(s.name)) lines.push(`r[${slot.get(s.name)}] = ${s.name};`);
+    }
+    return `function c${c}(n, seed, x, y) {\n  ${lines.join('\n  ')}\n}`;
+  });
+  return { functions, calls: parts.map((_, c) => `c${c}(n, seed, x, y);`).join(' '), scratch: slot.size };
 }
 
 export function compileTrainLoop(net: Network, config: CompileConfig): TrainLoop {
@@ -47,11 +103,11 @@ export function compileTrainLoop(net: Network, config: CompileConfig): TrainLoop
   const I = net.x.length, O = net.y.length, P = net.params.length;
   const kinds = stateKinds(config.optimizer), K = kinds.length;
   const round = (code: string) => (f32 ? `f(${code})` : code);
-  let lines: string[] = [];
+  let out: Statement[] = [];
   let temp = 0;
-  const emit = (code: string) => {
+  const emit = (expr: string) => {
     const name = `t${temp++}`;
-    lines.push(`const ${name} = ${code};`);
+    out.push({ name, expr });
     return name;
   };
   const literal = (v: number) => `(${Object.is(v, -0) ? '-0' : String(f32 ? Math.fround(v) : v)})`;
@@ -61,75 +117,73 @@ export function compileTrainLoop(net: Network, config: CompileConfig): TrainLoop
     : f32 && ops[op].f32 ? ops[op].f32!.js(a)
     : round(ops[op].js(a, b ?? '', c ?? '')),
   ));
-  const block = (build: () => void): string[] => {
-    const saved = lines;
-    lines = [];
+  const block = (build: () => void): Statement[] => {
+    const saved = out;
+    out = [];
     build();
-    const out = lines;
-    lines = saved;
-    return out;
+    const done = out;
+    out = saved;
+    return done;
   };
+  const text = (statements: Statement[]) => statements.map((s) => (s.name ? `const ${s.name} = ${s.expr};` : `${s.target} = ${s.expr};`)).join('\n');
 
-  // One sample: forward pass to its loss term, then reverse mode seeded with dL/dS.
-  const sample = block(() => {
+  // One sample: forward pass to its loss term, then reverse mode seeded with dL/dS,
+  // summing into g (g[P] is the batch sum S). Parameters are read from q, rounded once per batch.
+  const sample = live(block(() => {
     const values: string[] = [];
     for (let id = 0; id <= root; id++) {
       const n = g.nodes[id]!;
-      const v = `v${id}`;
-      values.push(v);
-      if (n.op === 'const') lines.push(`const ${v} = ${literal(n.value!)};`);
-      else if (n.op === 'param') lines.push(`const ${v} = ${round(`p[${net.params.indexOf(n.name!)}]`)};`);
+      if (n.op === 'const') values.push(literal(n.value!));
+      else if (n.op === 'param') values.push(`q[${net.params.indexOf(n.name!)}]`);
       else if (n.op === 'input') {
         const xi = net.x.indexOf(n.name!);
-        lines.push(`const ${v} = ${round(xi >= 0 ? `x[n * ${I} + ${xi}]` : `y[n * ${O} + ${net.y.indexOf(n.name!)}]`)};`);
-      } else if (n.op === 'let') lines.push(`const ${v} = v${n.args[0]};`);
-      else lines.push(`const ${v} = ${code[n.op](`v${n.args[0]}`, `v${n.args[1] ?? ''}`, `v${n.args[2] ?? ''}`)};`);
+        values.push(emit(round(xi >= 0 ? `x[n * ${I} + ${xi}]` : `y[n * ${O} + ${net.y.indexOf(n.name!)}]`)));
+      } else if (n.op === 'let') values.push(values[n.args[0]!]!);
+      else values.push(code[n.op](values[n.args[0]!]!, values[n.args[1]!], values[n.args[2]!]));
     }
-    lines.push(`S = n === start ? v${root} : ${round(`S + v${root}`)};`);
+    out.push({ target: `g[${P}]`, expr: round(`g[${P}] + ${values[root]}`) });
     const adj = reverse(g, values, root, code, { seed: 'seed' });
-    net.params.forEach((p, i) => {
-      const d = adj[net.id[p]!] ?? literal(0);
-      lines.push(`G${i} = n === start ? ${d} : ${round(`G${i} + ${d}`)};`);
-    });
-  });
+    net.params.forEach((p, i) => out.push({ target: `g[${i}]`, expr: round(`g[${i}] + ${adj[net.id[p]!] ?? literal(0)}`) }));
+  }));
+  const { functions, calls, scratch } = chunked(sample);
 
   // The update of every parameter; SGD's momentum buffer starts as d at the first step.
-  const update = (first: boolean) => block(() => {
+  const update = (first: boolean) => text(block(() => {
     const adam = config.optimizer.name === 'adam' ? { stepSize: round('sc.stepSize'), bc2Sqrt: round('sc.bc2Sqrt') } : undefined;
     net.params.forEach((_, i) => {
       const st: ParamState<string> = {};
       kinds.forEach((k, j) => (st[k] = first && k === 'mom' ? undefined : `s[${i * K + j}]`));
-      const u = optimizerUpdate(code, config.optimizer, 'lr', `p[${i}]`, `G${i}`, st, adam);
-      lines.push(`p[${i}] = ${u.theta};`);
-      kinds.forEach((k, j) => lines.push(`s[${i * K + j}] = ${u.state[k]};`));
+      const u = optimizerUpdate(code, config.optimizer, 'lr', `p[${i}]`, `g[${i}]`, st, adam);
+      out.push({ target: `p[${i}]`, expr: u.theta });
+      kinds.forEach((k, j) => out.push({ target: `s[${i * K + j}]`, expr: u.state[k]! }));
     });
-  });
-  const reduce = (size: number) => block(() => lines.push(`L = ${reduceLoss(code, config.loss, 'S', size, O)};`));
+  }));
+  const reduce = (size: number) => text(block(() => out.push({ target: 'L', expr: reduceLoss(code, config.loss, `g[${P}]`, size, O) })));
 
   const A = numeric(config.dtype, config.rounding);
   const seeds = [lossSeed(config.loss, B, O, config.dtype, A), lossSeed(config.loss, last, O, config.dtype, A)];
+  const momentum = kinds.includes('mom');
   const body = `
+    const q = new Float64Array(${P});
+    const g = new Float64Array(${P + 1});
+    const r = new Float64Array(${Math.max(scratch, 1)});
+    ${functions.join('\n')}
     return function train(p, s, x, y, epochs, losses, t = 0) {
       let k = 0;
-      ${Array.from({ length: P }, (_, i) => `let G${i} = 0;`).join(' ')}
       for (let e = 0; e < epochs; e++) {
         for (let start = 0; start < ${N}; start += ${B}) {
           const end = Math.min(start + ${B}, ${N});
           const seed = end - start === ${B} ? ${literal(seeds[0]!)} : ${literal(seeds[1]!)};
-          let S = 0, L = 0;
-          for (let n = start; n < end; n++) {
-            ${sample.join('\n            ')}
-          }
-          if (end - start === ${B}) { ${reduce(B).join(' ')} } else { ${reduce(last).join(' ')} }
+          for (let i = 0; i < ${P}; i++) q[i] = ${round('p[i]')};
+          g.fill(-0);
+          for (let n = start; n < end; n++) { ${calls} }
+          let L = 0;
+          if (end - start === ${B}) { ${reduce(B)} } else { ${reduce(last)} }
           losses[k++] = L;
           if (!Number.isFinite(L)) return k;
           t++;
           ${config.optimizer.name === 'adam' ? 'const sc = adamScalars(lrDouble, betas, t);' : ''}
-          if (t === 1) {
-            ${update(true).join('\n            ')}
-          } else {
-            ${update(false).join('\n            ')}
-          }
+          ${momentum ? `if (t === 1) {\n${update(true)}\n} else {\n${update(false)}\n}` : update(false)}
         }
       }
       return k;
