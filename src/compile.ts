@@ -35,7 +35,7 @@ export type TrainLoop = (params: Float64Array, state: Float64Array, x: Float64Ar
 type CompileConfig = Pick<Config, 'lr' | 'dtype' | 'optimizer' | 'loss' | 'batchSize'> & { samples: number; rounding?: 'fused' | 'portable' };
 
 /** Statements per generated function. */
-const CHUNK = 300;
+const CHUNK = 1000;
 
 /** dL/dS, the adjoint every sample's loss term gets in a batch of `size`, as the batch graph computes it. */
 function lossSeed(loss: Config['loss'], size: number, outputs: number, dtype: Dtype, A: Algebra<number>): number {
@@ -128,24 +128,32 @@ export function compileTrainLoop(net: Network, config: CompileConfig): TrainLoop
   const text = (statements: Statement[]) => statements.map((s) => (s.name ? `const ${s.name} = ${s.expr};` : `${s.target} = ${s.expr};`)).join('\n');
 
   // One sample: forward pass to its loss term, then reverse mode seeded with dL/dS,
-  // summing into g (g[P] is the batch sum S). Parameters are read from q, rounded once per batch.
-  const sample = live(block(() => {
+  // summing each parameter's gradient (and S) from −0. Parameters are read once
+  // per batch, rounded. A small net keeps all of it in local variables; a large
+  // one in arrays shared by the functions the statements are split into.
+  const sampleCode = (param: (i: number) => string, grad: (i: number) => string) => live(block(() => {
     const values: string[] = [];
     for (let id = 0; id <= root; id++) {
       const n = g.nodes[id]!;
       if (n.op === 'const') values.push(literal(n.value!));
-      else if (n.op === 'param') values.push(`q[${net.params.indexOf(n.name!)}]`);
+      else if (n.op === 'param') values.push(param(net.params.indexOf(n.name!)));
       else if (n.op === 'input') {
         const xi = net.x.indexOf(n.name!);
         values.push(emit(round(xi >= 0 ? `x[n * ${I} + ${xi}]` : `y[n * ${O} + ${net.y.indexOf(n.name!)}]`)));
       } else if (n.op === 'let') values.push(values[n.args[0]!]!);
       else values.push(code[n.op](values[n.args[0]!]!, values[n.args[1]!], values[n.args[2]!]));
     }
-    out.push({ target: `g[${P}]`, expr: round(`g[${P}] + ${values[root]}`) });
+    out.push({ target: grad(P), expr: round(`${grad(P)} + ${values[root]}`) });
     const adj = reverse(g, values, root, code, { seed: 'seed' });
-    net.params.forEach((p, i) => out.push({ target: `g[${i}]`, expr: round(`g[${i}] + ${adj[net.id[p]!] ?? literal(0)}`) }));
+    net.params.forEach((p, i) => out.push({ target: grad(i), expr: round(`${grad(i)} + ${adj[net.id[p]!] ?? literal(0)}`) }));
   }));
-  const { functions, calls, scratch } = chunked(sample);
+  let sample = sampleCode((i) => `q[${i}]`, (i) => `g[${i}]`);
+  const small = sample.length <= CHUNK;
+  if (small) sample = sampleCode((i) => `Q${i}`, (i) => `G${i}`);
+  const { functions, calls, scratch } = small ? { functions: [], calls: text(sample), scratch: 0 } : chunked(sample);
+  const params = Array.from({ length: P }, (_, i) => (small ? `const Q${i} = ${round(`p[${i}]`)};` : `q[${i}] = ${round(`p[${i}]`)};`)).join(' ');
+  const zero = small ? Array.from({ length: P + 1 }, (_, i) => `let G${i} = -0;`).join(' ') : 'g.fill(-0);';
+  const gradients = small ? Array.from({ length: P + 1 }, (_, i) => `g[${i}] = G${i};`).join(' ') : '';
 
   // The update of every parameter; SGD's momentum buffer starts as d at the first step.
   const update = (first: boolean) => text(block(() => {
@@ -174,9 +182,10 @@ export function compileTrainLoop(net: Network, config: CompileConfig): TrainLoop
         for (let start = 0; start < ${N}; start += ${B}) {
           const end = Math.min(start + ${B}, ${N});
           const seed = end - start === ${B} ? ${literal(seeds[0]!)} : ${literal(seeds[1]!)};
-          for (let i = 0; i < ${P}; i++) q[i] = ${round('p[i]')};
-          g.fill(-0);
+          ${params}
+          ${zero}
           for (let n = start; n < end; n++) { ${calls} }
+          ${gradients}
           let L = 0;
           if (end - start === ${B}) { ${reduce(B)} } else { ${reduce(last)} }
           losses[k++] = L;
