@@ -292,3 +292,26 @@ describe('ReLU exactly at 0 has derivative 0 (step(0) = 0, as in PyTorch)', () =
     expect([v[net.id.z1!], bp.w1! + 0, bp.b1! + 0, bp.w2, bp.b2]).toEqual([0, 0, 0, 0, 1]);
   });
 });
+
+describe('compileTrainLoop on a net too large for one function', () => {
+  it.each(['float32', 'float64'] as const)('3-24-24-2 tanh, 5 samples in batches of 2, momentum, %s: bit-identical to train()', (dtype) => {
+    const config: Config = {
+      layers: [3, 24, 24, 2], bias: [true, false, true], activation: 'tanh', outputActivation: 'identity', loss: 'mse',
+      x: [[0.1, -0.4, 0.7], [1, 0.5, -1], [0.3, 0.3, 0.3], [-0.8, 0.2, 0.05], [0, 1, -0.5]],
+      y: [[0.2, -0.1], [0.5, 0.5], [-0.3, 0.9], [0, 0], [1, -1]], batchSize: 2, lr: 0.05,
+      optimizer: { name: 'sgd', momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 0.001 },
+      epochs: 2, dtype, init: { torchSeed: 11, rounding: 'fused', draw: dtype },
+    };
+    const steps = [...train(config)];
+    const net = networkOf(config, 1);
+    const loop = compileTrainLoop(net, { ...config, samples: 5 });
+    expect(loop.toString()).toContain('c1(n, seed, x, y)');
+    const start = initialParams(net, config);
+    const p = Float64Array.from(net.params, (n) => start[n]!);
+    const s = new Float64Array(net.params.length);
+    const losses = new Float64Array(6);
+    expect(loop(p, s, Float64Array.from(config.x.flat()), Float64Array.from(config.y.flat()), 2, losses)).toBe(6);
+    expect(Array.from(losses)).toEqual(steps.map((st) => st.loss));
+    expect(Array.from(p)).toEqual(net.params.map((n) => steps.at(-1)!.next[n]));
+  });
+});
