@@ -7,6 +7,7 @@
 //   x1 …, y1 …   one sample's inputs and targets (cross-entropy: y_j = 1 for the class, else 0)
 //   z1 …         pre-activations over all layers, output layer included
 //   a1 …         hidden activations; yhat1 … the outputs
+//   logp1 …      cross-entropy's log-probabilities, log softmax(ŷ)
 //   L            the loss of the batch
 //   dL_d<q>      the adjoint ∂L/∂q of any of the above
 //   <q>_n<k>     quantity q of the k-th sample of a batch (only when a batch has several samples)
@@ -22,6 +23,8 @@ export const target = (i: number): string => `y${i}`;
 export const pre = (i: number): string => `z${i}`;
 export const act = (i: number): string => `a${i}`;
 export const output = (i: number): string => `yhat${i}`;
+/** Cross-entropy's log-softmax of output i: log p_i = (ŷ_i − m) − log Σⱼ e^(ŷⱼ − m). */
+export const logProb = (i: number): string => `logp${i}`;
 
 /** ∂L/∂q: `dL_dw8`, `dL_dz3`. */
 export const adjoint = (q: string): string => `${ADJOINT_PREFIX}${q}`;

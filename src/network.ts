@@ -102,7 +102,7 @@ function sumOf(g: Graph, terms: number[]): number {
  *   cross_entropy      −Σⱼ yⱼ·log softmax(ŷ)ⱼ with y one-hot, where
  *                      log softmax(ŷ)ⱼ = (ŷⱼ − m) − log Σᵢ e^(ŷᵢ − m), m = max ŷ (as PyTorch computes it)
  */
-function sampleLossOf(g: Graph, loss: Loss, yhat: number[], y: number[]): number {
+function sampleLossOf(g: Graph, loss: Loss, yhat: number[], y: number[], let_: (q: string, id: number) => number): number {
   if (loss === 'bce_with_logits') {
     return sumOf(g, yhat.map((z, j) => g.sub(g.unary('softplus', z), g.mul(y[j]!, z))));
   }
@@ -110,7 +110,7 @@ function sampleLossOf(g: Graph, loss: Loss, yhat: number[], y: number[]): number
     const m = g.unary('detach', yhat.reduce((a, b) => g.apply('max', a, b)));
     const shifted = yhat.map((z) => g.sub(z, m));
     const lse = g.unary('log', sumOf(g, shifted.map((s) => g.unary('exp', s))));
-    return g.neg(sumOf(g, shifted.map((s, j) => g.mul(y[j]!, g.sub(s, lse)))));
+    return g.neg(sumOf(g, shifted.map((s, j) => g.mul(y[j]!, let_(names.logProb(j + 1), g.sub(s, lse))))));
   }
   return sumOf(g, yhat.map((o, j) => g.unary('square', g.sub(o, y[j]!))));
 }
@@ -156,7 +156,7 @@ export function network(arch: Architecture, batch = 1): Network {
         return let_(q, activate(g, act, zi));
       });
     });
-    sampleLoss.push(sampleLossOf(g, arch.loss, incoming, plain.y.map((q) => g.input(named(q)))));
+    sampleLoss.push(sampleLossOf(g, arch.loss, incoming, plain.y.map((q) => g.input(named(q))), let_));
     template ??= plain;
     samples.push({ x: plain.x.map(named), y: plain.y.map(named), nodes: plain.nodes.map(named), outputs: plain.outputs.map(named) });
   }

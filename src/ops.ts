@@ -21,6 +21,8 @@ export interface Style {
 
 export interface Rule {
   arity: 1 | 2 | 3;
+  /** Printed as its argument alone (detach). */
+  transparent?: boolean;
   eval: (a: number, b: number, c: number) => number;
   /** Adjoint contributions to each argument: ∂out/∂arg · g. */
   grad: <T>(A: Algebra<T>, args: T[], out: T, g: T) => T[];
@@ -203,7 +205,7 @@ export const ops: Record<OpName, Rule> = {
   // softmax shift m = max(z) is one: log-softmax does not depend on it, so its
   // exact derivative is 0 and treating it as a constant is the maths, not a trick.
   detach: {
-    arity: 1, prec: 0,
+    arity: 1, prec: 0, transparent: true,
     js: (a) => a,
     eval: (a) => a,
     grad: (A) => [A.const(0)],

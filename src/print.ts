@@ -32,6 +32,7 @@ function walk(g: Graph, id: number, o: PrintOptions): { s: string; prec: number 
     return { s: (o.number ?? String)(v), prec: v < 0 || Object.is(v, -0) ? 1.5 : ATOM };
   }
   const rule = ops[n.op as OpName];
+  if (rule.transparent) return walk(g, n.args[0]!, o);
   const style = rule[o.style];
   const args = n.args.map((a, i) => {
     const p = walk(g, a, o);

@@ -8,6 +8,7 @@ import { fixtures } from '../src/fixtures.ts';
 import { network, type Network } from '../src/network.ts';
 import { texEquation, texName } from '../src/toTex.ts';
 import { expressionsOf, networkOf } from '../src/trace.ts';
+import { toText } from '../src/toText.ts';
 import { snapshot } from './helpers.ts';
 
 const article = network({ layers: [1, 2, 2, 1], bias: [true, true, true], activation: 'relu', outputActivation: 'identity', loss: 'squared_error' });
@@ -74,5 +75,24 @@ describe('texName(name)', () => {
     ['L', 'L'],
   ])('texName(%j) is %j', (name, tex) => {
     expect(texName(name)).toBe(tex);
+  });
+});
+
+describe('printing batches and cross-entropy', () => {
+  const net = network({ layers: [1, 2], bias: [true], activation: 'relu', outputActivation: 'identity', loss: 'cross_entropy' }, 2);
+  const text = (name: string) => toText(net.graph, net.id[name]!);
+
+  it('toText(L) of a cross-entropy batch reads as the mean of −Σ y·log p over the samples', () => {
+    expect(text('L')).toBe('(-(y1_n1 * logp1_n1 + y2_n1 * logp2_n1) + (-(y1_n2 * logp1_n2 + y2_n2 * logp2_n2))) / 2');
+  });
+
+  it('toText(logp1_n1) subtracts the detached max inside the log-sum-exp, with no extra parentheses', () => {
+    expect(text('logp1_n1')).toBe('yhat1_n1 - max(yhat1_n1, yhat2_n1) - log(exp(yhat1_n1 - max(yhat1_n1, yhat2_n1)) + exp(yhat2_n1 - max(yhat1_n1, yhat2_n1)))');
+  });
+
+  it('texName gives the sample as a superscript: z1_n2 → z_{1}^{(2)}, dL_dyhat1_n2, logp2_n1', () => {
+    expect([texName('z1_n2'), texName('dL_dyhat1_n2'), texName('logp2_n1')]).toEqual([
+      'z_{1}^{(2)}', '\\frac{\\partial L}{\\partial \\hat{y}_{1}^{(2)}}', '\\log p_{2}^{(1)}',
+    ]);
   });
 });
