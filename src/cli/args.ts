@@ -17,24 +17,47 @@ export interface Parsed {
   flags: Record<string, string | true>;
 }
 
-/** Parses `--flag value`, `--flag=value` and boolean `--flag` (names listed in `booleans`). */
-export function parseArgs(argv: string[], known: { values: string[]; booleans?: string[] }): Parsed {
+/**
+ * One line of a command's `--help`, which is also what `parseArgs` accepts:
+ * `--out file.xlsx` (an option with a value), `--steps` (a flag) or
+ * `<config.json>` / `[config.json]` (an argument), and what it does.
+ */
+export type Option = readonly [syntax: string, about: string];
+
+/**
+ * Parses `--flag value`, `--flag=value`, boolean `--flag` and the arguments, as
+ * `options` lists them. An option given twice, an argument beyond those listed
+ * or an unknown option is a UsageError.
+ */
+export function parseArgs(argv: string[], options: readonly Option[], usage: string): Parsed {
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
-  const allowed = [...known.values, ...(known.booleans ?? [])].map((f) => `--${f}`).join(', ') || 'none';
+  const takes = new Map<string, boolean>(); // option name → takes a value
+  for (const [syntax] of options) {
+    const m = /^--([\w-]+)( .*)?$/.exec(syntax);
+    if (m) takes.set(m[1]!, m[2] !== undefined);
+  }
+  const slots = options.length - takes.size;
+  const allowed = [...takes.keys()].map((f) => `--${f}`).join(', ') || 'none';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--')) {
+      if (positional.length === slots) throw new UsageError(`unexpected argument ${JSON.stringify(a)} (usage: ${usage})`);
       positional.push(a);
       continue;
     }
     const [name, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (known.booleans?.includes(name)) flags[name] = true;
-    else if (known.values.includes(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name}: needs a value`);
-      flags[name] = value;
-    } else throw new UsageError(`${a}: unknown option (allowed: ${allowed})`);
+    const value = takes.get(name);
+    if (value === undefined) throw new UsageError(`${/^[\w-]*$/.test(name) ? `--${name}` : JSON.stringify(`--${name}`)}: unknown option (allowed: ${allowed})`);
+    if (Object.hasOwn(flags, name)) throw new UsageError(`--${name}: given twice`);
+    if (!value) {
+      if (inline !== undefined) throw new UsageError(`--${name}: takes no value`);
+      flags[name] = true;
+      continue;
+    }
+    const v = inline ?? argv[++i];
+    if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`--${name}: needs a value`);
+    flags[name] = v;
   }
   return { positional, flags };
 }
@@ -67,6 +90,13 @@ export function readConfigFile(path: string): Config {
   const readData = (data: string) => readUserFile(resolve(dirname(path), data), 'data file', MAX_DATA_BYTES).toString('utf8');
   return parseConfig(readUserFile(path, 'config file', MAX_CONFIG_BYTES).toString('utf8'), { readData });
 }
+
+/** The options `configFrom` reads. */
+export const configOptions: Option[] = [
+  ['<config.json>', 'a config file (its fields are in the README)'],
+  ['--preset NAME', 'a named config instead: article, or a recorded PyTorch run (an unknown name lists them)'],
+  ['--dtype float32|float64', "the run's arithmetic (the initial draw stays as configured)"],
+];
 
 /** The run's config: `<config.json>` or `--preset NAME`, then `--dtype` if given. */
 export function configFrom(p: Parsed, usage: string): Config {

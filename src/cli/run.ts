@@ -5,10 +5,15 @@ import type { Config } from '../config.ts';
 import type { Kink } from '../finiteDifference.ts';
 import { trace, type EpochSummary, type Grads, type StepTrace } from '../trace.ts';
 import type { Params } from '../train.ts';
-import { configFrom, parseArgs, progress } from './args.ts';
+import { configFrom, configOptions, parseArgs, progress, type Option } from './args.ts';
 import type { Io } from './main.ts';
 
 export const usage = 'xlgrad run <config.json> | --preset NAME [--dtype float32|float64] [--steps]';
+
+export const options: Option[] = [
+  ...configOptions,
+  ['--steps', 'a table per optimizer step instead of per epoch'],
+];
 
 const num = (v: number) => (v === 0 ? '0' : Number.isFinite(v) ? v.toPrecision(8) : String(v));
 const pad = (s: string, n: number) => s.padStart(n);
@@ -67,7 +72,7 @@ export function header(c: Config): string[] {
 }
 
 export function runCommand(argv: string[], io: Io): number {
-  const parsed = parseArgs(argv, { values: ['preset', 'dtype'], booleans: ['steps'] });
+  const parsed = parseArgs(argv, options, usage);
   const config = configFrom(parsed, usage);
   const t = trace(config, { onEpoch: progress() });
   io.out(header(t.config).join('\n'));

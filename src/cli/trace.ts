@@ -1,13 +1,19 @@
 // `xlgrad trace`: the whole run as one JSON document.
 
 import { trace } from '../trace.ts';
-import { configFrom, parseArgs, progress } from './args.ts';
+import { configFrom, configOptions, parseArgs, progress, type Option } from './args.ts';
 import type { Io } from './main.ts';
 
 export const usage = 'xlgrad trace <config.json> | --preset NAME [--dtype float32|float64] [--no-expressions]';
 
+export const options: Option[] = [
+  ...configOptions,
+  ['--no-expressions', 'leave out "expressions" (every node and gradient as a formula)'],
+  ['--expressions', 'include them (the default)'],
+];
+
 export function traceCommand(argv: string[], io: Io): number {
-  const parsed = parseArgs(argv, { values: ['preset', 'dtype'], booleans: ['expressions', 'no-expressions'] });
+  const parsed = parseArgs(argv, options, usage);
   const config = configFrom(parsed, usage);
   const t = trace(config, { onEpoch: progress(), expressions: parsed.flags['no-expressions'] !== true });
   if (t.message) io.err(`xlgrad: ${t.message}`);

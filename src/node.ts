@@ -1,0 +1,6 @@
+// `xlgrad/node`: what needs Node on top of the package's entry (api.ts): the
+// LibreOffice bridge that recalculates a workbook's formulas, and the command
+// line itself, to run a command with your own output streams.
+
+export { recalculate, libreOfficeStatus, LibreOfficeError, INSTALL_HINT, type Recalculated, type RecalculatedSheet, type RecalculatedCell, type RecalculatedName, type LibreOfficeFailure } from './workbook/libreoffice.ts';
+export { main, type Io } from './cli/main.ts';
