@@ -3,7 +3,7 @@
 
 import type { Dtype } from './algebra.ts';
 import { escapeControls, parseCsv, span, targetProblem, targetWidth } from './csv.ts';
-import { MAX_DATA_CELLS, MAX_EPOCHS, MAX_PARAMS, MAX_UNITS, MAX_WORK } from './limits.ts';
+import { MAX_BATCH_GRAPH, MAX_DATA_CELLS, MAX_EPOCHS, MAX_PARAMS, MAX_UNITS, MAX_WORK } from './limits.ts';
 import { bias as biasName, input, paramCount, paramNames, target, weight } from './names.ts';
 import { parseJson } from './parseJson.ts';
 import type { Activation, Architecture, Loss } from './network.ts';
@@ -293,6 +293,9 @@ export function normalizeConfig(raw: unknown, options: ConfigOptions = {}): Conf
     fail('batchSize', `must be an integer from 1 to ${count(samples)} (the number of samples), got ${show(batchSize)}`);
   }
 
+  if ((batchSize as number) * params > MAX_BATCH_GRAPH) {
+    fail('batchSize', `${plural(batchSize as number, 'sample')} × ${plural(params, 'parameter')} = ${count((batchSize as number) * params)} in one batch's graph; at most ${count(MAX_BATCH_GRAPH)} are allowed (use smaller batches)`);
+  }
   const lr = finite('lr', c.lr);
   if (lr <= 0) fail('lr', `must be a number > 0, got ${show(c.lr)}`);
   const optimizer = optimizerOf(c.optimizer);

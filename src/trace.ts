@@ -5,7 +5,8 @@
 // format of single-sample runs since the first version); and on request every
 // formula as plain text.
 
-import type { Config } from './config.ts';
+import { ConfigError, type Config } from './config.ts';
+import { MAX_TRACE_NUMBERS, MAX_TRACE_WORK } from './limits.ts';
 import { finiteDifference, type Kink } from './finiteDifference.ts';
 import type { Network } from './network.ts';
 import { toText } from './toText.ts';
@@ -61,6 +62,8 @@ export interface Trace {
   expressions?: Record<string, string>;
   diverged?: true;
   message?: string;
+  /** What was left out and why (finite differences of a run too large for them). */
+  notes?: string[];
 }
 
 export interface TraceOptions {
@@ -111,12 +114,38 @@ function epochOf(s: StepTrace, step: Step): EpochTrace {
   };
 }
 
+/**
+ * How much a trace of `config` would evaluate and hold, counted before it
+ * starts: refused past the limits (limits.ts), finite differences left out when
+ * they alone would pass the work limit.
+ */
+function budget(config: Config, net: Network, numeric: boolean): { numeric: boolean; note?: string } {
+  const steps = config.epochs * batchesOf(config.x.length, config.batchSize).length;
+  const P = net.params.length;
+  const count = (n: number) => n.toLocaleString('en-US');
+  const perStep = net.params.length * 4 + net.nodes.length + net.outputs.length + 8;
+  if (steps * perStep > MAX_TRACE_NUMBERS) {
+    throw new ConfigError(`epochs: a trace of ${count(steps)} steps would hold about ${count(steps * perStep)} numbers; at most ${count(MAX_TRACE_NUMBERS)} are allowed (trace fewer epochs)`);
+  }
+  const base = steps * net.graph.nodes.length;
+  if (base > MAX_TRACE_WORK) {
+    throw new ConfigError(`epochs: a trace of ${count(steps)} steps would evaluate ${count(base)} graph nodes; at most ${count(MAX_TRACE_WORK)} are allowed (trace fewer epochs or smaller batches)`);
+  }
+  const fd = steps * 2 * P * (net.loss + 1);
+  if (numeric && base + fd > MAX_TRACE_WORK) {
+    return { numeric: false, note: `finite differences left out: ${count(steps)} steps × 2 × ${count(P)} parameters of forward passes would evaluate ${count(fd)} graph nodes; at most ${count(MAX_TRACE_WORK)} are allowed` };
+  }
+  return { numeric };
+}
+
 export function trace(config: Config, options: TraceOptions = {}, net: Network = networkOf(config)): Trace {
   const fullBatch = batchesOf(config.x.length, config.batchSize).length === 1;
+  const plan = budget(config, net, options.numeric !== false);
   const steps: StepTrace[] = [];
   const epochs: (EpochTrace | EpochSummary)[] = [];
   const result: Trace = { config, steps, epochs: epochs as EpochTrace[], final: initialParams(net, config) };
   if (options.expressions) result.expressions = expressionsOf(net);
+  if (plan.note) result.notes = [plan.note];
   const run = train(config, { symbolic: true, net });
   let epochSteps: StepTrace[] = [];
   const closeEpoch = () => {
@@ -136,7 +165,7 @@ export function trace(config: Config, options: TraceOptions = {}, net: Network =
       closeEpoch();
       options.onEpoch?.(s.epoch - 1, config.epochs);
     }
-    const rec = stepTrace(s, options.numeric !== false);
+    const rec = stepTrace(s, plan.numeric);
     steps.push(rec);
     epochSteps.push(rec);
     const epoch = fullBatch ? epochOf(rec, s) : undefined;
