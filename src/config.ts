@@ -314,5 +314,5 @@ export function normalizeConfig(raw: unknown, options: ConfigOptions = {}): Conf
 
 /** Parses JSON text into a Config. Throws ConfigError with the position of a syntax error. */
 export function parseConfig(text: string, options?: ConfigOptions): Config {
-  return normalizeConfig(parseJson(text, (m) => new ConfigError(`config: ${m}`)), options);
+  return normalizeConfig(parseJson(text, (m, field) => new ConfigError(field === undefined ? `config: ${m}` : m)), options);
 }

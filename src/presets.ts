@@ -1,6 +1,7 @@
 // Named configurations: the article's run and every recorded PyTorch fixture.
 
 import { ARTICLE, ConfigError, type Config } from './config.ts';
+import { escapeControls } from './csv.ts';
 import { fixtures } from './fixtures.ts';
 
 export const presets: Record<string, Config> = {
@@ -8,8 +9,11 @@ export const presets: Record<string, Config> = {
   ...Object.fromEntries(fixtures.filter((f) => f.name !== 'article').map((f) => [f.name, f.config])),
 };
 
+/** A copy of the named config. Only the table's own names count: `constructor` or `__proto__` is just unknown. */
 export function preset(name: string): Config {
-  const p = presets[name];
-  if (!p) throw new ConfigError(`--preset: unknown preset ${JSON.stringify(name)} (available: ${Object.keys(presets).join(', ')})`);
-  return structuredClone(p);
+  if (!Object.hasOwn(presets, name)) {
+    const shown = escapeControls(JSON.stringify(name.length > 40 ? `${name.slice(0, 37)}...` : name));
+    throw new ConfigError(`--preset: unknown preset ${shown} (available: ${Object.keys(presets).join(', ')})`);
+  }
+  return structuredClone(presets[name]!);
 }

@@ -3,6 +3,8 @@
 // when the file was last saved), plus the defined names. exceljs is loaded on
 // first use, so a page that never checks a workbook never downloads it.
 
+import { escapeControls } from '../csv.ts';
+import { zipPartsProblem } from '../workbook/zipLimits.ts';
 import type { Book, BookCell, DefinedName } from './book.ts';
 import { CheckError } from './checkError.ts';
 
@@ -32,14 +34,19 @@ function plain(v: unknown): BookCell {
   return { type: 'empty' };
 }
 
-/** The workbook's cells with their cached values. Throws CheckError if exceljs cannot read it. */
+/**
+ * The workbook's cells with their cached values. Throws CheckError if exceljs
+ * cannot read it, or before exceljs sees it if a zip part is too big (zipLimits).
+ */
 export async function readXlsx(bytes: Uint8Array, file = 'workbook'): Promise<Book> {
+  const tooBig = await zipPartsProblem(bytes);
+  if (tooBig !== undefined) throw new CheckError(`${file}: ${tooBig}`);
   const ExcelJS = await excelJs();
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
-    throw new CheckError(`${file}: cannot be read as an .xlsx workbook (${String((e as Error)?.message ?? e).split('\n')[0]})`);
+    throw new CheckError(`${file}: cannot be read as an .xlsx workbook (${escapeControls(String((e as Error)?.message ?? e).split('\n')[0]!)})`);
   }
   let count = 0;
   const sheets = wb.worksheets.map((ws) => {
@@ -55,12 +62,13 @@ export async function readXlsx(bytes: Uint8Array, file = 'workbook'): Promise<Bo
     );
     return { name: ws.name, cells };
   });
-  const names: Record<string, DefinedName> = {};
+  // Built from entries, so a learner's name `__proto__` is a name like any other.
+  const names: [string, DefinedName][] = [];
   for (const d of (wb.definedNames as unknown as { model: { name: string; ranges: string[] }[] }).model) {
     const ref = d.ranges[0];
     if (ref === undefined) continue;
     const m = /^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$/.exec(ref);
-    names[d.name] = m ? { ref, sheet: (m[1] ?? m[2]!).replace(/''/g, "'"), cell: m[3]!.replace(/\$/g, '') } : { ref };
+    names.push([d.name, m ? { ref, sheet: (m[1] ?? m[2]!).replace(/''/g, "'"), cell: m[3]!.replace(/\$/g, '') } : { ref }]);
   }
-  return { sheets, names };
+  return { sheets, names: Object.fromEntries(names) };
 }

@@ -20,8 +20,10 @@ export function recalculateBook(book: Book): Book {
       Object.entries(s.cells).map(([address, c]): [string, CellInput] => [address, c.formula !== undefined ? { formula: c.formula } : { value: c.type === 'text' ? c.text : c.type === 'error' ? undefined : c.value }]),
     ),
   }));
-  const names: Record<string, NameTarget> = {};
-  for (const [n, d] of Object.entries(book.names)) if (d.sheet !== undefined && d.cell !== undefined) names[n] = { sheet: d.sheet, address: d.cell };
+  // From entries, so a learner's name such as `__proto__` is an own key like any other.
+  const names: Record<string, NameTarget> = Object.fromEntries(
+    Object.entries(book.names).flatMap(([n, d]) => (typeof d.sheet === 'string' && typeof d.cell === 'string' ? [[n, { sheet: d.sheet, address: d.cell }]] : [])),
+  );
   const { cells } = evaluateLayout(sheets, names);
   return {
     names: book.names,

@@ -3,8 +3,6 @@
 // quantities, compared with the engine; the first wrong cell is named.
 // Exit 0: every checked cell agrees; 1: mismatches; 2: the input is unusable.
 
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Book } from '../check/book.ts';
 import { check, orderMapping } from '../check/check.ts';
 import { checkConfig, parseCheckConfig, type CheckConfig } from '../check/checkConfig.ts';
@@ -15,10 +13,23 @@ import { readXlsx } from '../check/readXlsx.ts';
 import { recalculateBook } from '../check/recalculateBook.ts';
 import { MAX_WORKBOOK_BYTES, sniffWorkbook } from '../check/sniffWorkbook.ts';
 import { annotateWorkbook } from '../check/annotate.ts';
-import { parseArgs, readUserFile, UsageError } from './args.ts';
+import { escapeControls } from '../csv.ts';
+import type { Recalculated } from '../workbook/libreoffice.ts';
+import { zipPartsProblem } from '../workbook/zipLimits.ts';
+import { parseArgs, readUserFile, UsageError, type Option } from './args.ts';
 import type { Io } from './main.ts';
+import { checkOutput, writeOutput, type Input } from './writeOutput.ts';
 
 export const usage = 'xlgrad check <their.xlsx> [--map mapping.json] [--config c.json] [--out marked.xlsx] [--print-map] [--recalc libreoffice|builtin|none]';
+
+export const options: Option[] = [
+  ['<their.xlsx>', 'the workbook to check (it is never modified)'],
+  ['--map mapping.json', 'which cell holds which quantity, instead of finding them by their labels or defined names'],
+  ['--config c.json', 'what the sheet may not say: the run\'s config with every key optional (default: the article\'s 1-2-2-1 net), e.g. {"loss": "half_squared_error"}'],
+  ['--out marked.xlsx', 'write a copy with every checked cell coloured: green agrees, red disagrees'],
+  ['--print-map', 'print the mapping found, as JSON to correct and pass back with --map'],
+  ['--recalc libreoffice|builtin|none', "who computes the values: LibreOffice (default), the built-in formula engine, or none (the file's cached values)"],
+];
 
 const MAX_SIDE_FILE = 1 << 20;
 
@@ -27,15 +38,25 @@ const readSmall = (path: string, what: string) => readUserFile(path, what, MAX_S
 // Checked before reading, so a huge file is never loaded.
 const readWorkbookBytes = (path: string) => new Uint8Array(readUserFile(path, 'workbook', MAX_WORKBOOK_BYTES));
 
+/**
+ * LibreOffice's result as a Book. A defined name that is not one cell (a range,
+ * or a formula such as `1/0`, for which LibreOffice gives no sheet and no cell)
+ * keeps only its text, so the mapping refuses it by name.
+ */
+function bookOf(r: Recalculated): Book {
+  const names = Object.entries(r.names).map(([n, d]) => [n, typeof d.sheet === 'string' && typeof d.cell === 'string' ? { ref: d.ref, sheet: d.sheet, cell: d.cell } : { ref: d.ref }]);
+  return { sheets: r.sheets, names: Object.fromEntries(names) };
+}
+
 /** LibreOffice's values, with each formula as written in the file (Excel's syntax, as the learner typed it). */
 async function withLibreOffice(path: string, written: Book | undefined): Promise<{ book: Book; version: string }> {
   // Loaded on use: the other recalculation modes work without it.
   const { recalculate, LibreOfficeError } = await import('../workbook/libreoffice.ts');
   let recalculated: Book;
   try {
-    recalculated = (await recalculate(path)) as unknown as Book;
+    recalculated = bookOf(await recalculate(path));
   } catch (e) {
-    if (e instanceof LibreOfficeError) throw new CheckError(`${path}: ${e.message}`);
+    if (e instanceof LibreOfficeError) throw new CheckError(escapeControls(`${path}: ${e.message}`));
     throw e;
   }
   const version = 'LibreOffice';
@@ -48,21 +69,34 @@ async function withLibreOffice(path: string, written: Book | undefined): Promise
   return { book: { sheets, names: recalculated.names }, version };
 }
 
+/** The files a check reads, which its --out may not replace. */
+function inputsOf(path: string, flags: Record<string, string | true>): Input[] {
+  const inputs: Input[] = [{ path, what: 'the workbook being checked' }];
+  if (typeof flags.map === 'string') inputs.push({ path: flags.map, what: 'the mapping file' });
+  if (typeof flags.config === 'string') inputs.push({ path: flags.config, what: 'the config file' });
+  return inputs;
+}
+
 export async function checkCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseArgs(argv, { values: ['map', 'config', 'out', 'recalc'], booleans: ['print-map'] });
+  const p = parseArgs(argv, options, usage);
   if (p.positional.length !== 1) throw new UsageError(`give one workbook (usage: ${usage})`);
   const path = p.positional[0]!;
   const recalc = (p.flags.recalc ?? 'libreoffice') as string;
   if (!['libreoffice', 'builtin', 'none'].includes(recalc)) throw new UsageError(`--recalc: must be libreoffice, builtin or none, got ${JSON.stringify(recalc)}`);
   const out = p.flags.out === undefined ? undefined : String(p.flags.out);
-  if (out !== undefined && resolve(out) === resolve(path)) throw new UsageError(`--out: ${out} is the workbook being checked; the original is never modified, give another file name`);
+  if (out !== undefined) checkOutput(out, inputsOf(path, p.flags), 'the annotated copy');
 
   const bytes = readWorkbookBytes(path);
-  sniffWorkbook(bytes, path);
-  const config: CheckConfig = p.flags.config === undefined ? checkConfig() : parseCheckConfig(readSmall(String(p.flags.config), 'config file'), String(p.flags.config));
-  const mapFile: Detected | undefined = p.flags.map === undefined ? undefined : parseMappingFile(readSmall(String(p.flags.map), 'mapping file'), String(p.flags.map));
+  // Messages name the files as given, with any control characters escaped.
+  const shown = escapeControls(path);
+  sniffWorkbook(bytes, shown);
+  // Before exceljs or LibreOffice inflates anything: a few MB of zip can hold gigabytes.
+  const tooBig = await zipPartsProblem(bytes);
+  if (tooBig !== undefined) throw new CheckError(`${shown}: ${tooBig}`);
+  const config: CheckConfig = p.flags.config === undefined ? checkConfig() : parseCheckConfig(readSmall(String(p.flags.config), 'config file'), escapeControls(String(p.flags.config)));
+  const mapFile: Detected | undefined = p.flags.map === undefined ? undefined : parseMappingFile(readSmall(String(p.flags.map), 'mapping file'), escapeControls(String(p.flags.map)));
 
-  const written = await readXlsx(bytes, path).catch((e: unknown) => (recalc === 'libreoffice' && e instanceof CheckError ? undefined : Promise.reject(e)));
+  const written = await readXlsx(bytes, shown).catch((e: unknown) => (recalc === 'libreoffice' && e instanceof CheckError ? undefined : Promise.reject(e)));
   let book: Book, values: string;
   if (recalc === 'libreoffice') {
     const lo = await withLibreOffice(path, written);
@@ -78,14 +112,16 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
 
   const detected = detectMapping(book, mapFile);
   if (p.flags['print-map']) {
-    io.out(mappingJson(orderMapping(detected.mapping, config)));
+    // Line by line: JSON.stringify leaves C1 controls and U+2028 raw; \uXXXX keeps the JSON valid.
+    io.out(mappingJson(orderMapping(detected.mapping, config)).split('\n').map(escapeControls).join('\n'));
     return 0;
   }
   const report = check(book, detected, { config, values });
-  for (const line of formatReport(report)) io.out(line);
+  // Sheet names, labels and formulas come from the learner's file: nothing in them may drive the terminal.
+  for (const line of formatReport(report)) io.out(escapeControls(line));
   if (out !== undefined) {
-    writeFileSync(out, await annotateWorkbook(bytes, report));
-    io.out(`annotated copy: ${out} (green agrees, red disagrees, blue: where the run starts; ${path} is unchanged)`);
+    writeOutput(out, await annotateWorkbook(bytes, report), 'the annotated copy');
+    io.out(`annotated copy: ${escapeControls(out)} (green agrees, red disagrees, blue: where the run starts; ${shown} is unchanged)`);
   }
   return report.mismatches === 0 ? 0 : 1;
 }

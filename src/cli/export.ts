@@ -1,14 +1,22 @@
 // `xlgrad export`: the run as an Excel workbook of live formulas.
 
-import { writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { escapeControls } from '../csv.ts';
+import { parseJson } from '../parseJson.ts';
 import { layoutWorkbook } from '../workbook/layout.ts';
 import { supported } from '../workbook/supported.ts';
 import { writeWorkbook } from '../workbook/writeWorkbook.ts';
-import { configFrom, parseArgs, UsageError, type Parsed } from './args.ts';
+import { configFrom, configOptions, parseArgs, UsageError, type Option, type Parsed } from './args.ts';
 import type { Io } from './main.ts';
+import { checkOutput, writeOutput, type Input } from './writeOutput.ts';
 
 export const usage = 'xlgrad export <config.json> | --preset NAME [--out file.xlsx] [--dtype float32|float64]';
+
+export const options: Option[] = [
+  ...configOptions,
+  ['--out file.xlsx', "where to write it (default: the preset's or the config file's name, .xlsx, in the current folder)"],
+];
 
 /** article.xlsx for --preset article, runs/my-net.json → my-net.xlsx (in the current directory). */
 function defaultOut(p: Parsed): string {
@@ -19,39 +27,35 @@ function defaultOut(p: Parsed): string {
 /** Epochs from which an export takes long enough to report its progress. */
 const LONG_RUN = 100;
 
-const reasons: Record<string, string> = {
-  ENOENT: 'its folder does not exist',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a folder',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-  ENOTDIR: 'a part of the path is not a folder',
-};
-
-function write(path: string, bytes: Uint8Array): void {
-  try {
-    writeFileSync(path, bytes);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new UsageError(`--out ${path}: cannot write the workbook (${reasons[code] ?? code ?? (e as Error).message})`);
-  }
+/**
+ * The files the run was read from: the config file and the CSV file its "data"
+ * names (found beside it, as readConfigFile finds it). Called once the config
+ * has been read and validated, so the file parses.
+ */
+function inputsOf(p: Parsed): Input[] {
+  const file = p.positional[0];
+  if (file === undefined) return [];
+  const inputs: Input[] = [{ path: file, what: 'the config file' }];
+  const raw = parseJson(readFileSync(file, 'utf8'), (m) => new UsageError(m)) as { data?: unknown };
+  if (typeof raw.data === 'string') inputs.push({ path: resolve(dirname(file), raw.data), what: "the config's data file" });
+  return inputs;
 }
 
 export async function exportCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseArgs(argv, { values: ['preset', 'out', 'dtype'] });
-  if (p.positional.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[1])} (usage: ${usage})`);
+  const p = parseArgs(argv, options, usage);
   // Refused before any work or progress line: one line naming the field (supported.ts).
   const config = supported(configFrom(p, usage));
   const out = p.flags.out === undefined ? defaultOut(p) : String(p.flags.out);
+  checkOutput(out, inputsOf(p), 'the workbook');
+  const shown = escapeControls(out);
   // A long run takes seconds to lay out and to zip: say what is happening.
   const long = config.epochs >= LONG_RUN;
   if (long) io.err(`xlgrad export: laying out ${config.epochs.toLocaleString('en-US')} epochs of formulas…`);
   const layout = layoutWorkbook(config);
   const cells = layout.sheets.reduce((n, s) => n + s.cells.filter((c) => c.formula !== undefined).length, 0);
-  if (long) io.err(`xlgrad export: writing ${cells.toLocaleString('en-US')} formulas to ${out}…`);
+  if (long) io.err(`xlgrad export: writing ${cells.toLocaleString('en-US')} formulas to ${shown}…`);
   const bytes = await writeWorkbook(layout);
-  write(out, bytes);
-  io.out(`wrote ${out}: ${layout.sheets.length - 1} sheets, ${cells.toLocaleString('en-US')} formulas, ${Object.keys(layout.names).length.toLocaleString('en-US')} named values (${Math.ceil(bytes.length / 1024)} kB)`);
+  writeOutput(out, bytes, 'the workbook');
+  io.out(`wrote ${shown}: ${layout.sheets.length - 1} sheets, ${cells.toLocaleString('en-US')} formulas, ${Object.keys(layout.names).length.toLocaleString('en-US')} named values (${Math.ceil(bytes.length / 1024)} kB)`);
   return 0;
 }

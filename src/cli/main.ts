@@ -1,6 +1,7 @@
 // The `xlgrad` command: dispatch to a subcommand; user mistakes become one line
 // on stderr and exit code 2, never a stack trace.
 
+import { escapeControls } from '../csv.ts';
 import pkg from '../../package.json' with { type: 'json' };
 import { ConfigError } from '../config.ts';
 import { UsageError, type Option } from './args.ts';
@@ -61,7 +62,7 @@ function stdio(): Io {
 
 /** A mistake on the command line itself: one line, exit 2. */
 function refuse(io: Io, line: string): number {
-  io.err(line);
+  io.err(escapeControls(line));
   return 2;
 }
 
@@ -73,7 +74,10 @@ export async function main(argv: string[], io: Io = stdio()): Promise<number> {
     io.out(pkg.version);
     return 0;
   }
-  if (name === undefined) return refuse(io, help());
+  if (name === undefined) {
+    io.err(help());
+    return 2;
+  }
   if (name === '--help' || name === '-h' || (name === 'help' && extra === undefined)) {
     io.out(help());
     return 0;
@@ -95,10 +99,10 @@ export async function main(argv: string[], io: Io = stdio()): Promise<number> {
     return await command.run(rest, io);
   } catch (e) {
     if (isUserError(e)) {
-      io.err(`xlgrad ${name}: ${e.message}`);
+      io.err(escapeControls(`xlgrad ${name}: ${e.message}`));
       return 2;
     }
-    io.err(`xlgrad ${name}: internal error: ${(e as Error)?.message ?? String(e)} (set XLGRAD_DEBUG=1 for details)`);
+    io.err(escapeControls(`xlgrad ${name}: internal error: ${(e as Error)?.message ?? String(e)} (set XLGRAD_DEBUG=1 for details)`));
     if (process.env.XLGRAD_DEBUG) io.err(String((e as Error)?.stack));
     return 70;
   }

@@ -1,71 +1,110 @@
 // `xlgrad verify`: recalculates a workbook in LibreOffice and compares every
 // named value with the engine's float64 run of the same config.
 //
-// The file is checked before LibreOffice starts (size, zip, workbook, xlgrad's
-// names), so a wrong file fails in milliseconds with one line, never a hang.
+// The file is checked before LibreOffice starts (size, zip parts, workbook,
+// xlgrad's names, the config and the work it implies), so a wrong file fails
+// in milliseconds with one line, never a hang.
 
-import { statSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
 import { parseConfig, type Config } from '../config.ts';
+import { escapeControls } from '../csv.ts';
+import { MAX_CONFIG_BYTES, MAX_WORK } from '../limits.ts';
+import { paramCount } from '../names.ts';
 import { compareValues, type Comparison } from '../workbook/compareValues.ts';
-import type { Recalculated } from '../workbook/libreoffice.ts';
 import { engineValues } from '../workbook/engineValues.ts';
 import { CONFIG, parseName } from '../workbook/names.ts';
+import { storedConfigText } from '../workbook/storedConfigText.ts';
 import { supported } from '../workbook/supported.ts';
-import { entryData, NotAZip, zipDirectory } from '../workbook/zipDirectory.ts';
-import { parseArgs, readConfigFile, readUserFile, UsageError } from './args.ts';
+import { xmlTags } from '../workbook/xmlTags.ts';
+import { NotAZip, zipDirectory, type ZipEntry } from '../workbook/zipDirectory.ts';
+import { zipPartsProblem } from '../workbook/zipLimits.ts';
+import { zipPartText } from '../workbook/zipPartText.ts';
+import { parseArgs, readConfigFile, readUserFile, UsageError, type Option } from './args.ts';
 import type { Io } from './main.ts';
 
 export const usage = 'xlgrad verify <file.xlsx> [config.json]';
 
+export const options: Option[] = [
+  ['<file.xlsx>', 'a workbook written by xlgrad export'],
+  ['[config.json]', 'the config to compare with (default: the one stored in the workbook)'],
+];
+
 export const MAX_WORKBOOK_BYTES = 50 * 1024 * 1024;
-/** xl/workbook.xml of a 4-million-cell workbook is a few megabytes. */
-const MAX_WORKBOOK_XML = 64 * 1024 * 1024;
 
 function readBytes(path: string): Uint8Array {
   return readUserFile(path, 'workbook', MAX_WORKBOOK_BYTES);
 }
 
-/** The defined names in the workbook's xl/workbook.xml, read without LibreOffice. */
-function definedNames(path: string, bytes: Uint8Array): string[] {
-  const notXlsx = (why: string) => new UsageError(`${path}: not an .xlsx workbook (${why})`);
-  let entries;
+/** The workbook's zip archive: its directory, once every part is known to inflate within the limits (zipLimits.ts). */
+async function zipEntries(shown: string, bytes: Uint8Array): Promise<ZipEntry[]> {
+  let entries: ZipEntry[];
   try {
     entries = zipDirectory(bytes);
   } catch (e) {
-    if (e instanceof NotAZip) throw notXlsx(e.message);
+    if (e instanceof NotAZip) throw new UsageError(`${shown}: not an .xlsx workbook (${e.message})`);
     throw e;
   }
-  const book = entries.find((e) => e.name === 'xl/workbook.xml');
-  if (!book) throw notXlsx('a zip archive without xl/workbook.xml');
-  let xml: string;
-  try {
-    const data = entryData(bytes, book);
-    const raw = book.method === 0 ? data : inflateRawSync(data, { maxOutputLength: MAX_WORKBOOK_XML });
-    xml = new TextDecoder().decode(raw);
-  } catch (e) {
-    throw notXlsx(`xl/workbook.xml cannot be read: ${(e as Error).message}`);
-  }
-  return [...xml.matchAll(/<definedName\b[^>]*\bname="([^"]+)"/g)].map((m) => m[1]!);
+  const tooBig = await zipPartsProblem(bytes);
+  if (tooBig !== undefined) throw new UsageError(`${shown}: ${tooBig}`);
+  return entries;
 }
 
-
-/** The config stored in the workbook: the config_json cell and the cells below it. */
-function storedConfig(path: string, r: Recalculated): Config {
-  const at = r.names[CONFIG];
-  const sheet = r.sheets.find((s) => s.name === at?.sheet);
-  if (!at || !sheet) throw new UsageError(`${path}: the workbook has no ${CONFIG} cell; give the config file: ${usage}`);
-  const [, col, row] = String(at.cell).replace(/\$/g, '').match(/^([A-Z]+)(\d+)$/) ?? [];
-  let text = '';
-  for (let r = Number(row); col !== undefined; r++) {
-    const cell = sheet.cells[`${col}${r}`];
-    if (cell?.type !== 'text' || cell.text === '') break;
-    text += cell.text;
-  }
+/** The defined names in the workbook's xl/workbook.xml, read without LibreOffice. */
+function definedNames(shown: string, bytes: Uint8Array, entries: ZipEntry[]): string[] {
+  const notXlsx = (why: string) => new UsageError(`${shown}: not an .xlsx workbook (${why})`);
+  let xml: string | undefined;
   try {
-    return supported(parseConfig(text));
+    xml = zipPartText(bytes, entries, 'xl/workbook.xml');
   } catch (e) {
-    throw new UsageError(`${path}: ${CONFIG} ${(e as Error).message}`);
+    throw notXlsx(`xl/workbook.xml cannot be read: ${escapeControls((e as Error).message)}`);
+  }
+  if (xml === undefined) throw notXlsx('a zip archive without xl/workbook.xml');
+  const names: string[] = [];
+  for (const t of xmlTags(xml)) {
+    const name = t.name === 'definedName' && !t.closing ? t.attributes.get('name') : undefined;
+    if (name !== undefined) names.push(name);
+  }
+  return names;
+}
+
+/** The config stored in the workbook (the config_json cell and the cells below it), validated like a config file. */
+function storedConfig(shown: string, bytes: Uint8Array, entries: ZipEntry[]): Config {
+  let stored;
+  try {
+    stored = storedConfigText(bytes, entries, MAX_CONFIG_BYTES);
+  } catch (e) {
+    throw new UsageError(`${shown}: not an .xlsx workbook (its ${CONFIG} cannot be read: ${escapeControls((e as Error).message)})`);
+  }
+  if ('missing' in stored) throw new UsageError(`${shown}: ${stored.missing}; give the config file: ${usage}`);
+  const size = new TextEncoder().encode(stored.text).length;
+  if (size > MAX_CONFIG_BYTES) throw new UsageError(`${shown}: ${CONFIG} holds more than ${MAX_CONFIG_BYTES.toLocaleString('en-US')} bytes of text; at most ${MAX_CONFIG_BYTES.toLocaleString('en-US')} are allowed, as for a config file`);
+  try {
+    return supported(parseConfig(stored.text));
+  } catch (e) {
+    throw new UsageError(`${shown}: ${CONFIG} ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Refuses a config whose run cannot be this workbook's before any of it is
+ * computed. engineValues gives a value for every name of the run, and a
+ * workbook names each parameter and its gradient in every epoch (and three
+ * central-difference values per parameter when it has them), so a run needing
+ * more names than the workbook defines (a million epochs stored in a 2-epoch
+ * workbook) would spend minutes and gigabytes only to find them all missing.
+ * The central differences cost 2 forward passes per parameter: epochs × 2 ×
+ * parameters × parameters, held to the same bound as a run's work.
+ */
+function checkFits(config: Config, names: number, numeric: boolean, source: string): void {
+  const params = paramCount(config.layers, config.bias);
+  const perParam = numeric ? 5 : 2;
+  const needed = config.epochs * params * perParam;
+  const count = (n: number) => n.toLocaleString('en-US');
+  if (needed > names) {
+    throw new UsageError(`${source}: ${count(config.epochs)} epochs × ${count(params)} parameters × ${perParam} (${numeric ? 'each parameter, its gradient and 3 central-difference values' : 'each parameter and its gradient'}) = ${count(needed)} named values, but the workbook defines ${count(names)} names; give the config the workbook was exported from`);
+  }
+  const work = numeric ? config.epochs * 2 * params * params : 0;
+  if (work > MAX_WORK) {
+    throw new UsageError(`${source}: central differences over ${count(config.epochs)} epochs × 2 × ${count(params)} × ${count(params)} parameters = ${count(work)}; at most ${count(MAX_WORK)} are allowed`);
   }
 }
 
@@ -76,30 +115,33 @@ function report(c: Comparison, io: Io): void {
   if (c.maxRelativeNumeric > c.maxRelative) {
     io.out(`  central differences num_dL_d… differ by up to ${fmt(c.maxRelativeNumeric)} relative: a last-bit difference in L (EXP, TANH) divided by 2h; allowed up to 1e-12·(|L⁺|+|L⁻|)/2h`);
   }
-  for (const m of c.mismatches.slice(0, 30)) io.out(`  ${m.name}: expected ${m.expected}, workbook ${m.got}`);
+  // `got` may be text from a cell: nothing in it may drive the terminal.
+  for (const m of c.mismatches.slice(0, 30)) io.out(escapeControls(`  ${m.name}: expected ${m.expected}, workbook ${m.got}`));
   if (c.mismatches.length > 30) io.out(`  … and ${c.mismatches.length - 30} more`);
 }
 
 export async function verifyCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseArgs(argv, { values: [] });
-  const [path, configPath, extra] = p.positional;
+  const p = parseArgs(argv, options, usage);
+  const [path, configPath] = p.positional;
   if (path === undefined) throw new UsageError(`missing workbook (usage: ${usage})`);
-  if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)} (usage: ${usage})`);
   const given = configPath === undefined ? undefined : supported(readConfigFile(configPath));
-  const names = definedNames(path, readBytes(path));
+  const shown = escapeControls(path);
+  const bytes = readBytes(path);
+  const entries = await zipEntries(shown, bytes);
+  const names = definedNames(shown, bytes, entries);
   if (!names.some((n) => parseName(n)?.kind === 'epoch' || n === CONFIG)) {
-    throw new UsageError(`${path}: not an xlgrad workbook (it has none of xlgrad's defined names, such as w1_e1 or ${CONFIG})`);
+    throw new UsageError(`${shown}: not an xlgrad workbook (it has none of xlgrad's defined names, such as w1_e1 or ${CONFIG})`);
   }
-  if (!given && !names.includes(CONFIG)) throw new UsageError(`${path}: the workbook has no ${CONFIG} cell; give the config file: ${usage}`);
+  if (!given && !names.includes(CONFIG)) throw new UsageError(`${shown}: the workbook has no ${CONFIG} cell; give the config file: ${usage}`);
+  const config = given ?? storedConfig(shown, bytes, entries);
+  const numeric = names.some((n) => parseName(n)?.kind === 'numeric');
+  checkFits(config, names.length, numeric, given ? escapeControls(configPath!) : `${shown}: ${CONFIG}`);
   // Loaded here, so the other commands never load the LibreOffice bridge.
   const { recalculate, LibreOfficeError } = await import('../workbook/libreoffice.ts');
-  const size = statSync(path).size;
-  if (size > 2 ** 20) io.err(`xlgrad verify: recalculating ${path} (${(size / 2 ** 20).toFixed(1)} MB) in LibreOffice; large workbooks take a minute or more…`);
+  if (bytes.length > 2 ** 20) io.err(`xlgrad verify: recalculating ${shown} (${(bytes.length / 2 ** 20).toFixed(1)} MB) in LibreOffice; large workbooks take a minute or more…`);
   const recalculated = await recalculate(path).catch((e: unknown) => {
-    throw e instanceof LibreOfficeError ? new UsageError(`${path}: ${e.message}`) : e;
+    throw e instanceof LibreOfficeError ? new UsageError(`${shown}: ${escapeControls(e.message)}`) : e;
   });
-  const config = given ?? storedConfig(path, recalculated);
-  const numeric = names.some((n) => parseName(n)?.kind === 'numeric');
   const result = compareValues(engineValues(config, { numeric }), recalculated.names);
   report(result, io);
   return result.mismatches.length ? 1 : 0;

@@ -4,9 +4,15 @@
  * own headless soffice on a private pipe and profile, forces calculateAll() and prints JSON read
  * through UNO. This side owns what must survive a hung or crashed Python: the temporary profile
  * directory, the timeout, and killing the whole process group (python, oosplash, soffice.bin).
+ *
+ * Python is started detached, leading a process group of its own, so a Ctrl-C at the terminal
+ * never reaches it: the group is killed here when the run ends (however it ends), when this
+ * process exits, and on SIGINT, SIGTERM or SIGHUP. Against a SIGKILL, which no handler sees,
+ * recalc.py watches its stdin: the pipe closes when this process dies, and Python then kills its
+ * group and removes the profile itself.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -105,45 +111,101 @@ export async function recalculate(file: string, opts: { timeoutMs?: number } = {
   if (!isExecutable(PYTHON)) throw new LibreOfficeError(`${PYTHON} not found; install it with: ${INSTALL_HINT}`, 'missing');
 
   // A profile per run: soffice instances sharing one hand their work to each other and lose it.
-  const tmp = await mkdtemp(join(tmpdir(), 'xlgrad-lo-'));
+  const profile = await mkdtemp(join(tmpdir(), 'xlgrad-lo-'));
+  const run: Run = { profile };
+  runs.add(run);
+  watchSignals();
   try {
-    return await runScript(resolve(file), join(tmp, 'profile'), soffice, timeoutMs);
+    return await runScript(resolve(file), run, soffice, timeoutMs);
   } finally {
-    await rm(tmp, { recursive: true, force: true, maxRetries: 3 });
+    killGroup(run);
+    await rm(profile, { recursive: true, force: true, maxRetries: 3 });
+    runs.delete(run);
+    if (runs.size === 0) unwatchSignals();
   }
 }
 
-function runScript(file: string, profile: string, soffice: string, timeoutMs: number): Promise<Recalculated> {
+/** A recalculation in progress: its temporary profile folder and, while it may be alive, Python's process group. */
+interface Run {
+  profile: string;
+  group?: number;
+}
+
+const runs = new Set<Run>();
+
+function killGroup(run: Run): void {
+  if (run.group === undefined) return;
+  try {
+    process.kill(-run.group, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+  run.group = undefined;
+}
+
+/** Synchronous, so it also works in an 'exit' listener: kill every office still running, delete every profile. */
+function cleanUpAll(): void {
+  for (const run of runs) {
+    killGroup(run);
+    rmSync(run.profile, { recursive: true, force: true, maxRetries: 3 });
+  }
+  runs.clear();
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function onSignal(signal: NodeJS.Signals): void {
+  cleanUpAll();
+  unwatchSignals();
+  // A listener replaces Node's default action (exit); with none left, raise the signal again
+  // so the process ends as it would have, with the status a shell expects (130 for Ctrl-C).
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+let watching = false;
+
+function watchSignals(): void {
+  if (watching) return;
+  watching = true;
+  for (const s of SIGNALS) process.on(s, onSignal);
+  process.on('exit', cleanUpAll);
+}
+
+function unwatchSignals(): void {
+  if (!watching) return;
+  watching = false;
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.off('exit', cleanUpAll);
+}
+
+function runScript(file: string, run: Run, soffice: string, timeoutMs: number): Promise<Recalculated> {
   return new Promise((resolvePromise, reject) => {
     // detached: Python leads a new process group that soffice inherits, so one kill reaches all.
-    const child = spawn(PYTHON, [SCRIPT, file, profile], {
+    // stdin is a pipe nobody writes to: it closes only when this process dies (recalc.py's watch).
+    const child = spawn(PYTHON, [SCRIPT, file, run.profile], {
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, XLGRAD_SOFFICE: soffice },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, XLGRAD_SOFFICE: soffice, XLGRAD_WATCH_STDIN: '1' },
     });
+    run.group = child.pid;
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => { err = (err + chunk.toString()).slice(-4000); });
+    child.stdin.on('error', () => {}); // EPIPE once Python has gone: nothing to tell it
 
-    const killGroup = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // ESRCH: the group is already gone.
-      }
-    };
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; killGroup(); }, timeoutMs);
+    const timer = setTimeout(() => { timedOut = true; killGroup(run); }, timeoutMs);
 
     child.on('error', (e) => {
       clearTimeout(timer);
+      run.group = undefined;
       reject(new LibreOfficeError(`cannot run ${PYTHON}: ${e.message}`, 'missing'));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      // The script stops its own soffice; this catches one it could not (e.g. Python was killed).
-      if (code !== 0) killGroup();
+      // The script stops its own soffice; this catches anything it could not (e.g. Python was killed).
+      killGroup(run);
       if (timedOut) {
         reject(new LibreOfficeError(`LibreOffice recalculation of ${file} timed out after ${Math.round(timeoutMs / 1000)} s (workbooks of hundreds of sheets can take LibreOffice longer than that)`, 'timeout'));
         return;

@@ -4,6 +4,8 @@ Design: start a private soffice (own profile, own UNO pipe), connect with retrie
 hidden and read-only, force calculateAll() (LibreOffice keeps cached .xlsx results otherwise), and
 read doubles through UNO in bulk, since file exports round to 15 digits and per-cell calls cost ~1 ms.
 Usage: /usr/bin/python3 recalc.py BOOK.xlsx [PROFILE_DIR]; exit 0 ok, 2 usage, 3 unloadable, 4 office.
+With XLGRAD_WATCH_STDIN=1, the end of stdin means the caller has died: the run is abandoned (see
+watch_caller).
 """
 
 import json
@@ -15,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 import zipfile
@@ -332,6 +335,32 @@ def recalculate(path, profile_dir):
         stop_office(proc, desktop)
 
 
+def watch_caller(profile_dir):
+    """Abandon the run when the caller dies, however it dies.
+
+    xlgrad starts this script in a process group of its own (so a terminal's Ctrl-C cannot reach
+    it) and kills that group itself on exit or signal; a SIGKILL gives it no chance to. Its end of
+    our stdin pipe is closed by the kernel whatever happened, so a thread blocked reading stdin
+    wakes on end-of-file, deletes the profile and kills the whole group: this process, oosplash
+    and soffice.bin."""
+    def run():
+        try:
+            while os.read(0, 4096):
+                pass
+        except OSError:
+            pass
+        if FINISHED.is_set():
+            return  # the run is over and its output written: nothing left to abandon
+        shutil.rmtree(profile_dir, ignore_errors=True)
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=run, daemon=True).start()
+
+
+# Set once the office is stopped and the result known, before it is printed.
+FINISHED = threading.Event()
+
+
 def main(argv):
     if len(argv) not in (2, 3):
         print(json.dumps({"error": "usage: recalc.py BOOK.xlsx [PROFILE_DIR]"}))
@@ -339,6 +368,8 @@ def main(argv):
     path = os.path.abspath(argv[1])
     own_profile = len(argv) == 2
     profile_dir = tempfile.mkdtemp(prefix="xlgrad-lo-") if own_profile else argv[2]
+    if os.environ.get("XLGRAD_WATCH_STDIN") == "1":
+        watch_caller(profile_dir)
     try:
         result = recalculate(path, profile_dir)
     except Failure as e:
@@ -349,6 +380,7 @@ def main(argv):
         print(json.dumps({"error": "LibreOffice failed: %s: %s" % (type(e).__name__, detail)}))
         return 4
     finally:
+        FINISHED.set()
         if own_profile:
             shutil.rmtree(profile_dir, ignore_errors=True)
     # repr-based float output round-trips exactly, so JavaScript sees the same doubles.

@@ -1,9 +1,10 @@
 // The entries of a zip archive, read from its central directory (PKWARE
 // APPNOTE.TXT, 4.3): the end of central directory record (signature
 // 0x06054b50) gives the entry count (offset 10) and the directory's offset
-// (16); each directory header (0x02014b50) holds the compression method at 10,
-// time and date at 12 and 14, the compressed size at 20, the name, extra and
-// comment lengths at 28, 30, 32 and its local header's offset at 42; a local
+// (16); each directory header (0x02014b50) holds the general purpose flags at
+// 8, the compression method at 10, time and date at 12 and 14, the compressed
+// and uncompressed sizes at 20 and 24, the name, extra and comment lengths at
+// 28, 30, 32 and its local header's offset at 42; a local
 // header (0x04034b50) holds time and date at 10 and 12 and the name and extra
 // lengths at 26 and 28, after which the data starts.
 
@@ -11,7 +12,11 @@ export interface ZipEntry {
   name: string;
   /** 0 = stored, 8 = deflated. */
   method: number;
+  /** General purpose bit flags; bit 0 set means the entry is encrypted. */
+  flags: number;
   compressedSize: number;
+  /** The inflated size the directory declares (0xffffffff: look in a ZIP64 record). */
+  size: number;
   /** Offset of the entry's directory header and of its local header. */
   central: number;
   local: number;
@@ -45,7 +50,9 @@ export function zipDirectory(bytes: Uint8Array): ZipEntry[] {
     entries.push({
       name: names.decode(bytes.subarray(at + 46, at + 46 + nameLength)),
       method: view.getUint16(at + 10, true),
+      flags: view.getUint16(at + 8, true),
       compressedSize: view.getUint32(at + 20, true),
+      size: view.getUint32(at + 24, true),
       central: at,
       local,
     });
