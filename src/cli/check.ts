@@ -6,11 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Book } from '../check/book.ts';
-import { check, orderMapping } from '../check/check.ts';
+import { checkBook, checkDocument, mappingFileOf, planRuns, unusableDocument } from '../check/checkBook.ts';
 import { checkConfig, parseCheckConfig, type CheckConfig } from '../check/checkConfig.ts';
 import { CheckError } from '../check/checkError.ts';
-import { formatReport } from '../check/formatReport.ts';
-import { detectMapping, mappingJson, parseMappingFile, type Detected } from '../check/mapping.ts';
+import { formatBookCheck } from '../check/formatReport.ts';
+import { parseMappingFiles, type Detected } from '../check/mapping.ts';
 import { readXlsx } from '../check/readXlsx.ts';
 import { recalculateBook } from '../check/recalculateBook.ts';
 import { MAX_WORKBOOK_BYTES, sniffWorkbook } from '../check/sniffWorkbook.ts';
@@ -18,7 +18,7 @@ import { annotateWorkbook } from '../check/annotate.ts';
 import { parseArgs, readUserFile, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 
-export const usage = 'xlgrad check <their.xlsx> [--map mapping.json] [--config c.json] [--out marked.xlsx] [--print-map] [--recalc libreoffice|builtin|none]';
+export const usage = 'xlgrad check <their.xlsx> [--map mapping.json] [--config c.json] [--out marked.xlsx] [--print-map] [--json] [--recalc libreoffice|builtin|none]';
 
 const MAX_SIDE_FILE = 1 << 20;
 
@@ -48,8 +48,22 @@ async function withLibreOffice(path: string, written: Book | undefined): Promise
   return { book: { sheets, names: recalculated.names }, version };
 }
 
+const EXIT = { agree: 0, mismatch: 1, unusable: 2 } as const;
+
 export async function checkCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseArgs(argv, { values: ['map', 'config', 'out', 'recalc'], booleans: ['print-map'] });
+  const p = parseArgs(argv, { values: ['map', 'config', 'out', 'recalc'], booleans: ['print-map', 'json'] });
+  if (!p.flags.json) return checkWorkbook(p, io);
+  // --json: the unusable input is a document too, on stdout, with exit code 2.
+  try {
+    return await checkWorkbook(p, io);
+  } catch (e) {
+    if (!(e instanceof CheckError)) throw e;
+    io.out(JSON.stringify(unusableDocument(e.message), null, 2));
+    return EXIT.unusable;
+  }
+}
+
+async function checkWorkbook(p: ReturnType<typeof parseArgs>, io: Io): Promise<number> {
   if (p.positional.length !== 1) throw new UsageError(`give one workbook (usage: ${usage})`);
   const path = p.positional[0]!;
   const recalc = (p.flags.recalc ?? 'libreoffice') as string;
@@ -60,7 +74,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
   const bytes = readWorkbookBytes(path);
   sniffWorkbook(bytes, path);
   const config: CheckConfig = p.flags.config === undefined ? checkConfig() : parseCheckConfig(readSmall(String(p.flags.config), 'config file'), String(p.flags.config));
-  const mapFile: Detected | undefined = p.flags.map === undefined ? undefined : parseMappingFile(readSmall(String(p.flags.map), 'mapping file'), String(p.flags.map));
+  const maps: Detected[] | undefined = p.flags.map === undefined ? undefined : parseMappingFiles(readSmall(String(p.flags.map), 'mapping file'), String(p.flags.map));
 
   const written = await readXlsx(bytes, path).catch((e: unknown) => (recalc === 'libreoffice' && e instanceof CheckError ? undefined : Promise.reject(e)));
   let book: Book, values: string;
@@ -76,16 +90,16 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     values = 'the values cached in the file when it was last saved (not recalculated: a stale value shows as it is)';
   }
 
-  const detected = detectMapping(book, mapFile);
   if (p.flags['print-map']) {
-    io.out(mappingJson(orderMapping(detected.mapping, config)));
+    io.out(mappingFileOf(planRuns(book, { config, maps })));
     return 0;
   }
-  const report = check(book, detected, { config, values });
-  for (const line of formatReport(report)) io.out(line);
+  const result = checkBook(book, { config, maps, values });
+  if (p.flags.json) io.out(JSON.stringify(checkDocument(result), null, 2));
+  else for (const line of formatBookCheck(result)) io.out(line);
   if (out !== undefined) {
-    writeFileSync(out, await annotateWorkbook(bytes, report));
-    io.out(`annotated copy: ${out} (green agrees, red disagrees, blue: where the run starts; ${path} is unchanged)`);
+    writeFileSync(out, await annotateWorkbook(bytes, result.runs));
+    if (!p.flags.json) io.out(`annotated copy: ${out} (green agrees, red disagrees, blue: where the run starts; ${path} is unchanged)`);
   }
-  return report.mismatches === 0 ? 0 : 1;
+  return EXIT[result.verdict];
 }
