@@ -87,6 +87,8 @@ export interface Report {
 
 export interface CheckOptions {
   config?: CheckConfig;
+  /** The config's network, if already built. */
+  net?: Network;
   values?: string;
   tolerance?: Tolerance;
 }
@@ -258,7 +260,7 @@ const agrees = (theirs: number, expected: number, t: Tolerance) => Math.abs(thei
 export function check(book: Book, detected: Detected, options: CheckOptions = {}): Report {
   const cc = options.config ?? checkConfig();
   const tolerance = options.tolerance ?? TOLERANCE;
-  const net = networkOf(cc.config);
+  const net = options.net ?? networkOf(cc.config);
   const { reads, epochs } = readAll(book, detected, net);
   if (!reads.some((r) => r.q.epoch !== 0)) throw new CheckError(`no quantities found: label cells like w1, z3, ∂L/∂w8 beside or above their numbers, or give a mapping file with --map`);
   const needsLr = reads.some((r) => r.q.epoch === 'final' || (typeof r.q.epoch === 'number' && r.q.epoch >= 2));

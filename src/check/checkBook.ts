@@ -4,6 +4,7 @@
 // agree, mismatch, or unusable (including a pass that checked no computed cell).
 
 import type { Book } from './book.ts';
+import { quoteSheet } from './cellRef.ts';
 import { check, orderMapping, type Report, type Tolerance } from './check.ts';
 import { checkConfig, type CheckConfig } from './checkConfig.ts';
 import { inferNetwork, type Inferred } from './inferNetwork.ts';
@@ -76,7 +77,7 @@ export function mappingFileOf(runs: PlannedRun[]): string {
 }
 
 function verdictOf(runs: Report[]): { verdict: Verdict; message: string } {
-  const where = (r: Report) => (runs.length > 1 ? `sheet ${r.sheet}: ` : '');
+  const where = (r: Report) => (runs.length > 1 ? `sheet ${quoteSheet(r.sheet)}: ` : '');
   const idle = runs.find((r) => r.checked === 0);
   if (idle) return { verdict: 'unusable', message: `${where(idle)}no computed cell was checked (only inputs and initial weights were found): label the forward pass, the loss or the gradients` };
   const checked = runs.reduce((n, r) => n + r.checked, 0);

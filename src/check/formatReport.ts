@@ -5,6 +5,7 @@
 
 import type { BookCheck } from './checkBook.ts';
 import type { FirstMismatch, Report, Row } from './check.ts';
+import { quoteSheet } from './cellRef.ts';
 
 const SOURCES = {
   map: (r: Report) => `mapping from ${r.origin}`,
@@ -66,6 +67,6 @@ export function formatReport(r: Report): string[] {
 /** Every run's report, each under its sheet's name when there are several, then the verdict. */
 export function formatBookCheck(b: BookCheck): string[] {
   if (b.runs.length === 1) return formatReport(b.runs[0]!);
-  const lines = b.runs.flatMap((r, i) => [...(i ? [''] : []), `== run ${i + 1} of ${b.runs.length}: sheet ${r.sheet} ==`, ...formatReport(r)]);
+  const lines = b.runs.flatMap((r, i) => [...(i ? [''] : []), `== run ${i + 1} of ${b.runs.length}: sheet ${quoteSheet(r.sheet)} ==`, ...formatReport(r)]);
   return [...lines, '', `${b.verdict}: ${b.message}`];
 }

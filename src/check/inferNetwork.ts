@@ -123,18 +123,20 @@ interface Candidate {
   config: CheckConfig;
 }
 
-/** The mapping's first iteration and the run's inputs. */
+/** The mapping's first iteration and the run's inputs (each input's first cell: the rows layout repeats them in every row). */
 function firstIteration(d: Detected): Detected {
-  const mapping = Object.fromEntries(Object.entries(d.mapping).filter(([k]) => {
+  const mapping: Mapping = {};
+  for (const [k, cells] of Object.entries(d.mapping)) {
     const q = parseQuantity(k);
-    return q && (q.epoch === 0 || q.epoch === 1);
-  }));
+    if (q?.epoch === 0) mapping[k] = cells.slice(0, 1);
+    else if (q?.epoch === 1) mapping[k] = cells;
+  }
   return { ...d, mapping };
 }
 
 function score(book: Book, d: Detected, config: CheckConfig): { forward: number; outputGrads: number; agree: Set<string> } {
-  const report: Report = check(book, firstIteration(d), { config });
   const net = networkOf(config.config);
+  const report: Report = check(book, d, { config, net });
   const forward = new Set(net.nodes);
   const last = net.layers.at(-1)!;
   const hidden = net.arch.layers.slice(1, -1).reduce((a, b) => a + b, 0);
@@ -148,6 +150,7 @@ const better = (a: Candidate, b: Candidate) => a.forward - b.forward || a.output
 /** The network of one run and the mapping reading that fits it, each choice explained. */
 export function inferNetwork(book: Book, variants: { detected: Detected; reading: string }[], cc: CheckConfig): Inferred {
   const shapes = variants.map((v) => shapeOf(cc, countsOf(v.detected.mapping)));
+  const first = variants.map((v) => firstIteration(v.detected));
   const candidates: Candidate[] = [];
   let firstError: unknown;
   variants.forEach((v, vi) => {
@@ -163,7 +166,7 @@ export function inferNetwork(book: Book, variants: { detected: Detected; reading
       const choice = { activation, outputActivation, loss };
       const config = checkConfig({ ...givenRaw(cc), layers: shape.layers, bias: shape.bias, ...choice });
       try {
-        candidates.push({ variant: vi, choice, rank: rank++, config, ...score(book, v.detected, config) });
+        candidates.push({ variant: vi, choice, rank: rank++, config, ...score(book, first[vi]!, config) });
       } catch (e) {
         if (!(e instanceof CheckError)) throw e;
         firstError ??= e;
