@@ -14,7 +14,7 @@ import { annotateWorkbook } from '../src/check/annotate.ts';
 import { main } from '../src/cli/main.ts';
 import { readXlsx } from '../src/check/readXlsx.ts';
 import { recalculateBook } from '../src/check/recalculateBook.ts';
-import { cellOf, courseWorkbook, MAZUR, type Sheet } from './courseWorkbook.ts';
+import { cellOf, courseWorkbook, MAZUR, ORDER, type Sheet } from './courseWorkbook.ts';
 
 // ---- learner-style workbooks ------------------------------------------------
 //
@@ -557,6 +557,32 @@ describe('the course template, with no argument', () => {
       expect(doc.runs[0]!.mismatches).toBeGreaterThan(100);
     });
   }
+
+  it('checkWorkbookInBrowser(a second sheet whose first weights are the first sheet\'s last update) checks one run of 60 iterations', async () => {
+    const part1: Sheet = { name: 'Part 1', lr: 0.5, iterations: 30 };
+    const doc = (await checkWorkbookInBrowser(await courseWorkbook([part1, { name: 'Part 2', lr: 0.5, iterations: 30, continues: part1 }]))).document as Doc & { runs: { notes: string[] }[] };
+    expect([doc.verdict, doc.runs.map(runOf), doc.runs[0]!.notes[0]]).toEqual(['agree', [{ sheet: 'Part 1', network: { ...MAZUR_NETWORK, lr: 0.5 }, epochs: 60, samples: 1, mismatches: 0 }], "sheets Part 1, Part 2 are one run: each one's first weights read the sheet before"]);
+  });
+
+  it('checkWorkbookInBrowser(o1, o2 headings over the outputs, no net_o columns) reads them as the outputs', async () => {
+    const sheet: Sheet = {
+      ...COURSE, order: ORDER.filter((id) => id !== 'o1' && id !== 'o2'), headings: { a_o1: 'o1', a_o2: 'o2' },
+      plant: { a_o1: '=1/(1+EXP(-({w5}*{a_h1}+{w6}*{a_h2})))', a_o2: '=1/(1+EXP(-({w7}*{a_h1}+{w8}*{a_h2})))' },
+    };
+    const doc = (await checkWorkbookInBrowser(await courseWorkbook([sheet]))).document as Doc;
+    expect([doc.verdict, doc.runs.map(runOf)[0]!.network, doc.runs[0]!.network.inferred.find((l) => l.startsWith('o1'))]).toEqual(['agree', { ...MAZUR_NETWORK, lr: 0.5 }, 'o1, o2, … read as the outputs: the other reading does not reproduce the first iteration']);
+  });
+
+  it('checkWorkbookInBrowser(the learning rate unlabelled) takes the absolute cell every update multiplies', async () => {
+    const r = await checkWorkbookInBrowser(await courseWorkbook([{ ...COURSE, lrLabel: ['(try 0.1 too)', 1] }]));
+    expect([r.result?.verdict, r.report?.lr, r.report?.notes.find((n) => n.startsWith('learning rate'))]).toEqual(['agree', 0.5, 'learning rate: no label found; taken from Sheet1!H2, the absolute cell every weight update of the second row multiplies']);
+  });
+
+  it('checkWorkbookInBrowser(a last row holding only the weights\' last update) checks it against the weights after the run', async () => {
+    const r = await checkWorkbookInBrowser(await courseWorkbook([{ ...COURSE, finalUpdate: true }]));
+    const last = r.report!.rows.filter((row) => row.cell === cellOf(COURSE, 'w8', 61));
+    expect([r.result?.verdict, r.report?.epochs, last.map((row) => [row.key, row.verdict])]).toEqual(['agree', 60, [['w8_e61', 'ok']]]);
+  });
 
   it('checkWorkbookInBrowser(E1 and E2 columns) says they are not checked and why', async () => {
     const r = await checkWorkbookInBrowser(await courseWorkbook([COURSE]));

@@ -60,6 +60,10 @@ export interface Sheet {
   headings?: Record<string, string>;
   /** Formulas replacing a column's, in every row from the first formula row on: the planted mistake. */
   plant?: Record<string, string>;
+  /** The sheet this one continues: its first weights are that sheet's last update, read from it. */
+  continues?: Sheet;
+  /** A row after the last iteration holding only the weights' last update. */
+  finalUpdate?: boolean;
 }
 
 const letters = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : letters(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
@@ -93,11 +97,20 @@ export async function courseWorkbook(sheets: Sheet[]): Promise<Uint8Array> {
     ws.getCell(LR_ROW, LR_COL).value = s.lr;
     const lr = `$${letters(LR_COL)}$${LR_ROW}`;
     order.forEach((id, i) => (ws.getCell(HEADER_ROW, i + 1).value = s.headings?.[id] ?? HEADINGS[id] ?? id));
-    for (let k = 1; k <= iterations; k++) {
+    const last = iterations + (s.finalUpdate ? 1 : 0);
+    for (let k = 1; k <= last; k++) {
       const row = HEADER_ROW + k;
       for (const id of order) {
         const c = COLUMNS[id]!;
         const cell = ws.getCell(`${colOf(id)}${row}`);
+        if (k > iterations && !/^w\d$/.test(id)) continue;
+        const from = s.continues;
+        if (k === 1 && from && /^w\d$/.test(id)) {
+          // ='Part 1'!F64-'Part 1'!$H$2*'Part 1'!Y64: the update of the other sheet's last row.
+          const [w, g] = [cellOf(from, id, from.iterations ?? 60), cellOf(from, `g${id.slice(1)}`, from.iterations ?? 60)];
+          cell.value = { formula: `${w}-${w.split('!')[0]}!${lr}*${g}` } as ExcelJS.CellFormulaValue;
+          continue;
+        }
         if (k === 1 && c.first !== undefined) {
           cell.value = c.first;
           continue;

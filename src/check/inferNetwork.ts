@@ -91,16 +91,13 @@ interface Shape {
 
 function shapeOf(cc: CheckConfig, c: Counts): Shape {
   const given = cc.given;
-  if (given.has('layers')) {
-    const bias = given.has('bias') ? cc.config.bias : c.b > 0;
-    return { layers: cc.config.layers, bias, isDefault: true, why: given.has('bias') ? [] : [c.b > 0 ? `biases: ${span('b', c.b)} found` : 'no biases: no b heading or label'] };
-  }
   const bias = given.has('bias') ? cc.config.bias : c.b > 0;
+  const biasWhy = given.has('bias') ? [] : [c.b > 0 ? `biases: ${span('b', c.b)} found` : 'no biases: no b heading or label'];
+  if (given.has('layers')) return { layers: cc.config.layers, bias, isDefault: true, why: [`layers ${cc.config.layers.join('-')}: from the config`, ...biasWhy] };
   const byDefault = networkOf(checkConfig({ ...givenRaw(cc), bias }).config);
   if (fits(byDefault, c)) {
-    return { layers: cc.config.layers, bias, isDefault: true, why: [`layers ${cc.config.layers.join('-')}: every quantity found belongs to xlgrad's ${cc.config.layers.join('-')} network`] };
+    return { layers: cc.config.layers, bias, isDefault: true, why: [`layers ${cc.config.layers.join('-')}: every quantity found belongs to xlgrad's ${cc.config.layers.join('-')} network`, ...biasWhy] };
   }
-  const biasWhy = given.has('bias') ? [] : [c.b > 0 ? `biases: ${span('b', c.b)} found` : 'no biases: no b heading or label'];
   const layers = [c.x, c.hidden, c.y];
   const need = c.x * c.hidden + c.hidden * c.y;
   if (c.x > 0 && c.y > 0 && c.hidden > 0 && (c.w === 0 || c.w === need)) {

@@ -300,7 +300,11 @@ function runOf(group: Table[], all: Table[]): RowsRun {
       offset += t.last - t.first + 1;
     }
     const skipped = [...ignored.entries()].map(([why, cols]) => `not checked: ${cols.join(', ')}: ${why}`);
-    const described = readingsOf(columns).length > 1 ? `h1 read as ${reading.hidden === 'pre' ? 'pre-activations' : 'activations'}, o1 as ${reading.output === 'pre' ? 'pre-activations' : 'outputs'}` : '';
+    const readings = readingsOf(columns);
+    const described = [
+      new Set(readings.map((r) => r.hidden)).size > 1 ? `h1, h2, … read as hidden ${reading.hidden === 'pre' ? 'pre-activations' : 'activations'}` : '',
+      new Set(readings.map((r) => r.output)).size > 1 ? `o1, o2, … read as ${reading.output === 'pre' ? 'output pre-activations' : 'the outputs'}` : '',
+    ].filter(Boolean).join(', ');
     return { detected: { source: 'rows' as const, origin: head.sheet.name, mapping, labels, notes: skipped }, reading: described };
   });
   return { sheet: head.sheet.name, variants, notes };
