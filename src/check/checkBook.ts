@@ -88,7 +88,8 @@ function verdictOf(runs: Report[]): { verdict: Verdict; message: string } {
   const first = roots[0]!;
   const mismatches = bad.reduce((n, r) => n + r.mismatches, 0);
   const runsBad = runs.length > 1 ? ` in ${plural(bad.length, 'run')} of ${runs.length}` : '';
-  return { verdict: 'mismatch', message: `${mismatches} of ${checked} checked cells mismatch${runsBad}; ${plural(roots.length, 'root cause')}, the first ${first.key} at ${first.cell}` };
+  const named = roots.length === 1 ? 'root cause' : `${roots.length} root causes, the first`;
+  return { verdict: 'mismatch', message: `${mismatches} of ${checked} checked cells mismatch${runsBad}; ${named} ${first.key} at ${first.cell}` };
 }
 
 /** The report as one JSON document (`xlgrad check --json`). */
