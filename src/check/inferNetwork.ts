@@ -193,8 +193,8 @@ function explain(d: Dim, best: Candidate, all: Candidate[], cc: CheckConfig): st
   const beaten = others.filter((c) => !ties.includes(c.choice[d]));
   const evidence = new Set<string>();
   for (const c of beaten) for (const n of best.agree) if (!c.agree.has(n)) evidence.add(n);
-  if (best.forward === 0 && best.outputGrads === 0) return `${WHAT[d]} ${value}: assumed; no candidate reproduces the first iteration (check its forward pass)`;
-  if (beaten.length === 0) return `${WHAT[d]} ${value}: assumed; the first iteration reads the same with ${ties.join(', ')}`;
+  if (best.forward === 0 && best.outputGrads === 0) return `${WHAT[d]} ${value}: assumed (the default); no candidate reproduces the first iteration's forward pass or output gradients (give --config with "${d}" if it is another)`;
+  if (beaten.length === 0) return `${WHAT[d]} ${value}: assumed (the default); nothing in the first iteration tells it from ${ties.join(', ')} (give --config with "${d}" if it is another)`;
   const shown = [...evidence].slice(0, 6).join(', ') + (evidence.size > 6 ? ', …' : '');
   const tie = ties.length ? `; ${ties.join(', ')} would read the same (${value} preferred)` : '';
   return `${WHAT[d]} ${value}: reproduces ${shown} of the first iteration, which ${beaten.map((c) => c.choice[d]).join(', ')} do${beaten.length === 1 ? 'es' : ''} not${tie}`;

@@ -169,11 +169,13 @@ function add(mapping: Mapping, key: string, cell: string): void {
   if (!cells.includes(cell)) cells.push(cell);
 }
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** The first iteration row's weight formulas read the sheet before (`='Run 1'!F61-…`). */
 function continues(t: Table, previous: Table): boolean {
   if (t.sheet === previous.sheet) return false;
-  const name = previous.sheet.name.replace(/'/g, "''");
-  const reads = new RegExp(`(?:'${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}'|\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})!`, 'i');
+  const name = escape(previous.sheet.name.replace(/'/g, "''"));
+  const reads = new RegExp(`(?:'${name}'|(?<![\\w.])${name})!`, 'i');
   const weights = t.columns.filter(isWeight);
   return weights.length > 0 && weights.every((w) => reads.test(t.sheet.cells[joinAddress(w.col, t.first)]?.formula ?? ''));
 }
