@@ -12,6 +12,9 @@ import { parseLabel } from '../src/check/label.ts';
 import { checkWorkbookInBrowser } from '../src/check/checkWorkbookInBrowser.ts';
 import { annotateWorkbook } from '../src/check/annotate.ts';
 import { main } from '../src/cli/main.ts';
+import { readXlsx } from '../src/check/readXlsx.ts';
+import { recalculateBook } from '../src/check/recalculateBook.ts';
+import { cellOf, courseWorkbook, MAZUR, ORDER, type Sheet } from './courseWorkbook.ts';
 
 // ---- learner-style workbooks ------------------------------------------------
 //
@@ -477,4 +480,169 @@ describe('xlgrad check with unusable input: one line, exit 2, the file untouched
       expect(sha(path)).toBe(before);
     });
   }
+});
+
+// ---- the course template: a header row over one row per iteration ----------------------
+//
+// Mazur's 2-2-2 sigmoid network without biases, ½·squared error, 60 iterations,
+// every formula typed as a learner types it (courseWorkbook.ts). No --config and
+// no mapping: the layout, the learning rate and the network are all found.
+
+const COURSE: Sheet = { name: 'Sheet1', lr: 0.5 };
+const gradientHeadings = (f: (i: number) => string) => Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`g${i + 1}`, f(i + 1)]));
+/** Columns in another order, Mazur's net_/out_ headings, trailing spaces, and `η =` two cells left of its value. */
+const REORDERED: Sheet = {
+  name: 'Backprop', lr: 0.5, lrLabel: ['η =', 2],
+  order: ['epoch', 'i1', 'i2', 't1', 't2', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8', 'h1', 'h2', 'a_h1', 'a_h2', 'o1', 'o2', 'a_o1', 'a_o2', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6', 'g7', 'g8', 'E1', 'E2', 'E'],
+  headings: { h1: 'net_h1', h2: 'net_h2', a_h1: 'out_h1 ', a_h2: 'out_h2 ', o1: 'net_o1', o2: 'net_o2', a_o1: 'out_o1', a_o2: 'out_o2', E: 'E_tot', ...gradientHeadings((i) => `dE/dw${i} `) },
+};
+/** One experiment per sheet, each with its own learning rate, label and gradient headings. */
+const SIX: Sheet[] = ([[0.1, 'LR', '∂E/∂w'], [0.25, 'learning_rate', 'dE/dw'], [0.5, 'Learning Rate', 'E∂w'], [1, 'eta', '∂E_total/∂w'], [2, 'η =', '∂E/∂w'], [5, 'LR', 'dE/dw']] as const).map(([lr, label, grad]) => ({
+  name: `lr ${lr}`, lr, lrLabel: [label, 1] as [string, 1], headings: { E: lr === 5 ? 'E' : 'E_Total', ...gradientHeadings((i) => `${grad}${i}`) },
+}));
+
+const δo1 = '({a_o1}-{t1})*{a_o1}*(1-{a_o1})', δo2 = '({a_o2}-{t2})*{a_o2}*(1-{a_o2})';
+const COURSE_BUGS: { name: string; plant: Record<string, string>; roots: [key: string, column: string][] }[] = [
+  { name: 'a_h1 where a_h2 belongs in ∂E/∂w3', plant: { g3: `=(${δo1}*{w6}+${δo2}*{w8})*{a_h1}*(1-{a_h1})*{i1}` }, roots: [['dL_dw3_e1', 'g3']] },
+  { name: 'pre-activations h1, h2 where a_h1, a_h2 belong in o1', plant: { o1: '={w5}*{h1}+{w6}*{h2}' }, roots: [['z3_e1', 'o1']] },
+  { name: "the wrong unit's σ′ in ∂E/∂w5", plant: { g5: '=({a_o1}-{t1})*{a_o2}*(1-{a_o2})*{a_h1}' }, roots: [['dL_dw5_e1', 'g5']] },
+  // Graph order: the output layer's gradients come before the hidden layer's.
+  { name: 'two independent bugs, in ∂E/∂w3 and ∂E/∂w7', plant: { g3: `=(${δo1}*{w6}+${δo2}*{w8})*{a_h1}*(1-{a_h1})*{i1}`, g7: `=${δo2}*{a_h2}` }, roots: [['dL_dw7_e1', 'g7'], ['dL_dw3_e1', 'g3']] },
+];
+
+const MAZUR_NETWORK = { layers: [2, 2, 2], bias: false, activation: 'sigmoid', outputActivation: 'sigmoid', loss: 'half_squared_error' };
+type Doc = { verdict: string; message: string; runs: { sheet: string; network: Record<string, unknown> & { inferred: string[] }; epochs: number; samples: number; checked: number; mismatches: number; rootCauses: { quantity: string; cell: string }[] }[] };
+const runOf = (d: Doc['runs'][number]) => {
+  const { inferred: _, ...network } = d.network;
+  return { sheet: d.sheet, network, epochs: d.epochs, samples: d.samples, mismatches: d.mismatches };
+};
+
+describe('the course template, with no argument', () => {
+  it("courseWorkbook([COURSE]) recalculated reproduces PyTorch's recorded run of Mazur's net (mazur-nobias.json) for 60 iterations", async () => {
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/pytorch/mazur-nobias.json', import.meta.url), 'utf8')) as { epochs: { params: Params; nodes: Params; grads: Params }[] };
+    const cells = recalculateBook(await readXlsx(await courseWorkbook([COURSE]))).sheets[0]!.cells;
+    const column: Record<string, string> = { z1: 'h1', z2: 'h2', a1: 'a_h1', a2: 'a_h2', z3: 'o1', z4: 'o2', yhat1: 'a_o1', yhat2: 'a_o2', L: 'E' };
+    const far: string[] = [];
+    fixture.epochs.slice(0, 60).forEach((e, i) => {
+      const expected = [...Object.entries(e.params), ...Object.entries(e.nodes).map(([n, v]) => [column[n]!, v] as const), ...Object.entries(e.grads).map(([p, v]) => [`g${p.slice(1)}`, v] as const)];
+      for (const [id, v] of expected) {
+        const theirs = cells[cellOf(COURSE, id, i + 1).split('!')[1]!]!.value as number;
+        if (!(Math.abs(theirs - v) <= 1e-13 * Math.abs(v))) far.push(`${id} in iteration ${i + 1}: ${theirs} vs PyTorch ${v}`);
+      }
+    });
+    expect(far).toEqual([]);
+  });
+
+  for (const [name, sheets] of [['the template', [COURSE]], ['columns reordered, net_h1/out_o1/dE/dw1 headings, η = two cells left', [REORDERED]]] as const) {
+    it(`checkWorkbookInBrowser(${name}) infers Mazur's network and agrees over 60 iterations`, async () => {
+      const r = await checkWorkbookInBrowser(await courseWorkbook([...sheets]));
+      const doc = r.document as Doc;
+      expect([r.error, doc.verdict, doc.runs.map(runOf)]).toEqual([undefined, 'agree', [{ sheet: sheets[0].name, network: { ...MAZUR_NETWORK, lr: 0.5 }, epochs: 60, samples: 1, mismatches: 0 }]]);
+      expect(doc.runs[0]!.checked).toBeGreaterThan(60 * 20);
+      expect(doc.runs[0]!.network.inferred.map((l) => l.split(':')[0])).toEqual(['layers 2-2-2', 'no biases', 'activation sigmoid', 'output activation sigmoid', 'loss half_squared_error']);
+    });
+  }
+
+  it('checkWorkbookInBrowser(six sheets, one learning rate each) checks six runs, each with its own learning rate', async () => {
+    const doc = (await checkWorkbookInBrowser(await courseWorkbook(SIX))).document as Doc;
+    expect([doc.verdict, doc.runs.map(runOf)]).toEqual(['agree', SIX.map((s) => ({ sheet: s.name, network: { ...MAZUR_NETWORK, lr: s.lr }, epochs: 60, samples: 1, mismatches: 0 }))]);
+  });
+
+  for (const bug of COURSE_BUGS) {
+    it(`checkWorkbookInBrowser(${bug.name}) names ${bug.roots.length === 1 ? 'the planted cell as the first root cause' : 'both planted cells as the root causes'}`, async () => {
+      const doc = (await checkWorkbookInBrowser(await courseWorkbook([{ ...COURSE, plant: bug.plant }]))).document as Doc;
+      const roots = doc.runs[0]!.rootCauses.map((c) => [c.quantity, c.cell]);
+      const planted = bug.roots.map(([key, column]) => [key, cellOf(COURSE, column, 1)]);
+      expect([doc.verdict, bug.roots.length === 1 ? roots[0] : roots]).toEqual(['mismatch', bug.roots.length === 1 ? planted[0] : planted]);
+      expect(doc.runs[0]!.mismatches).toBeGreaterThan(100);
+    });
+  }
+
+  it('checkWorkbookInBrowser(a second sheet whose first weights are the first sheet\'s last update) checks one run of 60 iterations', async () => {
+    const part1: Sheet = { name: 'Part 1', lr: 0.5, iterations: 30 };
+    const doc = (await checkWorkbookInBrowser(await courseWorkbook([part1, { name: 'Part 2', lr: 0.5, iterations: 30, continues: part1 }]))).document as Doc & { runs: { notes: string[] }[] };
+    expect([doc.verdict, doc.runs.map(runOf), doc.runs[0]!.notes[0]]).toEqual(['agree', [{ sheet: 'Part 1', network: { ...MAZUR_NETWORK, lr: 0.5 }, epochs: 60, samples: 1, mismatches: 0 }], "sheets Part 1, Part 2 are one run: each one's first weights read the sheet before"]);
+  });
+
+  it('checkWorkbookInBrowser(o1, o2 headings over the outputs, no net_o columns) reads them as the outputs', async () => {
+    const sheet: Sheet = {
+      ...COURSE, order: ORDER.filter((id) => id !== 'o1' && id !== 'o2'), headings: { a_o1: 'o1', a_o2: 'o2' },
+      plant: { a_o1: '=1/(1+EXP(-({w5}*{a_h1}+{w6}*{a_h2})))', a_o2: '=1/(1+EXP(-({w7}*{a_h1}+{w8}*{a_h2})))' },
+    };
+    const doc = (await checkWorkbookInBrowser(await courseWorkbook([sheet]))).document as Doc;
+    expect([doc.verdict, doc.runs.map(runOf)[0]!.network, doc.runs[0]!.network.inferred.find((l) => l.startsWith('o1'))]).toEqual(['agree', { ...MAZUR_NETWORK, lr: 0.5 }, 'o1, o2, … read as the outputs: the other reading does not reproduce the first iteration']);
+  });
+
+  it('checkWorkbookInBrowser(the learning rate unlabelled) takes the absolute cell every update multiplies', async () => {
+    const r = await checkWorkbookInBrowser(await courseWorkbook([{ ...COURSE, lrLabel: ['(try 0.1 too)', 1] }]));
+    expect([r.result?.verdict, r.report?.lr, r.report?.notes.find((n) => n.startsWith('learning rate'))]).toEqual(['agree', 0.5, 'learning rate: no label found; taken from Sheet1!H2, the absolute cell every weight update of the second row multiplies']);
+  });
+
+  it('checkWorkbookInBrowser(a last row holding only the weights\' last update) checks it against the weights after the run', async () => {
+    const r = await checkWorkbookInBrowser(await courseWorkbook([{ ...COURSE, finalUpdate: true }]));
+    const last = r.report!.rows.filter((row) => row.cell === cellOf(COURSE, 'w8', 61));
+    expect([r.result?.verdict, r.report?.epochs, last.map((row) => [row.key, row.verdict])]).toEqual(['agree', 60, [['w8_e61', 'ok']]]);
+  });
+
+  it('checkWorkbookInBrowser(E1 and E2 columns) says they are not checked and why', async () => {
+    const r = await checkWorkbookInBrowser(await courseWorkbook([COURSE]));
+    expect(r.report!.notes.filter((n) => n.includes('E1'))).toEqual(["not checked: E1 (Sheet1!V4), E2 (Sheet1!W4): each output's own error term ½(t − o)², which xlgrad's graph does not name (their sum, E_total, is checked as L)"]);
+  });
+});
+
+describe('xlgrad check <course template> --recalc builtin', () => {
+  it('xlgrad check correct.xlsx --json exits 0 with verdict agree', async () => {
+    const r = await xlgradCheck(save(await courseWorkbook([COURSE])), '--json', '--recalc', 'builtin');
+    const doc = JSON.parse(r.out.join('\n')) as Doc;
+    expect([r.status, doc.verdict, doc.message.replace(/\d+ checked/, 'N checked'), doc.runs.map(runOf)]).toEqual([0, 'agree', 'all N checked cells agree with the engine', [{ sheet: 'Sheet1', network: { ...MAZUR_NETWORK, lr: 0.5 }, epochs: 60, samples: 1, mismatches: 0 }]]);
+  });
+
+  it('xlgrad check buggy.xlsx --json exits 1 and lists both root causes with their formulas', async () => {
+    const bug = COURSE_BUGS.at(-1)!;
+    const r = await xlgradCheck(save(await courseWorkbook([{ ...COURSE, plant: bug.plant }])), '--json', '--recalc', 'builtin');
+    const doc = JSON.parse(r.out.join('\n')) as { verdict: string; runs: { rootCauses: Record<string, unknown>[] }[] };
+    expect([r.status, doc.verdict, doc.runs[0]!.rootCauses.map((c) => [c.quantity, c.expectedFormula, c.theirFormula])]).toEqual([1, 'mismatch', [
+      ['dL_dw7_e1', 'dL_dw7_e1 = dL_dz4_e1 * a1_e1', '=(U5-C5)*U5*(1-U5)*Q5'],
+      ['dL_dw3_e1', 'dL_dw3_e1 = dL_dz2_e1 * x_1', '=((S5-B5)*S5*(1-S5)*K5+(U5-C5)*U5*(1-U5)*M5)*O5*(1-O5)*D5'],
+    ]]);
+  });
+
+  it('xlgrad check buggy.xlsx prints the first root cause on the first-mismatch line and the second after it', async () => {
+    const r = await xlgradCheck(save(await courseWorkbook([{ ...COURSE, plant: COURSE_BUGS.at(-1)!.plant }])), '--recalc', 'builtin');
+    expect([r.status, r.out.filter((l) => /^(first mismatch|root cause \d)/.test(l)).map((l) => l.split(':')[0] + ':' + l.split(':')[1]!.split(' at ')[0])]).toEqual([1, ['first mismatch: dL_dw7_e1', 'root cause 2 of 2: dL_dw3_e1']]);
+  });
+
+  it('xlgrad check six-sheets.xlsx exits 0 and ends with the verdict of all six runs', async () => {
+    const r = await xlgradCheck(save(await courseWorkbook(SIX)), '--recalc', 'builtin');
+    expect([r.status, r.out.filter((l) => l.startsWith('== run')).length, r.out.at(-1)!.replace(/\d+ checked/, 'N checked')]).toEqual([0, 6, 'agree: all N checked cells in 6 runs agree with the engine']);
+  });
+
+  it('xlgrad check --print-map of the course template prints JSON that --map reads back', async () => {
+    const path = save(await courseWorkbook([{ ...COURSE, plant: COURSE_BUGS[0]!.plant }]));
+    const printed = await xlgradCheck(path, '--print-map', '--recalc', 'builtin');
+    const map = save(new TextEncoder().encode(printed.out.join('\n')), 'course-map.json');
+    const [rows, mapped] = [await xlgradCheck(path, '--recalc', 'builtin', '--json'), await xlgradCheck(path, '--map', map, '--recalc', 'builtin', '--json')];
+    const roots = (r: typeof rows) => (JSON.parse(r.out.join('\n')) as Doc).runs.map((run) => run.rootCauses);
+    expect([printed.status, JSON.parse(printed.out.join('\n')).w3_e2, mapped.status, roots(mapped)]).toEqual([0, 'Sheet1!H6', 1, roots(rows)]);
+  });
+
+  it('xlgrad check --map (only inputs and initial weights) exits 2: no computed cell was checked', async () => {
+    const path = save(await courseWorkbook([COURSE]));
+    const only = Object.fromEntries([...['x_1', 'x_2', 'y_1', 'y_2'].map((k, i) => [k, cellOf(COURSE, ['i1', 'i2', 't1', 't2'][i]!, 1)]), ...MAZUR.w.map((_, i) => [`w${i + 1}_e1`, cellOf(COURSE, `w${i + 1}`, 1)])]);
+    const map = save(new TextEncoder().encode(JSON.stringify(only)), 'only-inputs.json');
+    const [text, json] = [await xlgradCheck(path, '--map', map, '--recalc', 'builtin'), await xlgradCheck(path, '--map', map, '--recalc', 'builtin', '--json')];
+    expect([text.status, text.out.at(-1), json.status, JSON.parse(json.out.join('\n')).verdict]).toEqual([2, 'no computed cell was checked: only inputs and initial weights were found, so nothing agrees or disagrees.', 2, 'unusable']);
+  });
+
+  it('xlgrad check --json (unusable input) prints the unusable document and exits 2', async () => {
+    const r = await xlgradCheck(save(new TextEncoder().encode('x,y\n1,1\n'), 'notes.xlsx'), '--json');
+    expect([r.status, JSON.parse(r.out.join('\n')).verdict, r.err]).toEqual([2, 'unusable', []]);
+  });
+});
+
+describe.skipIf(SKIP_LIBREOFFICE)('xlgrad check <course template> through LibreOffice', () => {
+  it('xlgrad check correct.xlsx (columns reordered) exits 0 with every checked cell agreeing', async () => {
+    const r = await xlgradCheck(save(await courseWorkbook([REORDERED])));
+    expect([r.status, r.err, r.out.at(-1)!.replace(/\d+ checked/, 'N checked')]).toEqual([0, [], 'all N checked cells agree with the engine (0 mismatches).']);
+  });
 });

@@ -13,21 +13,23 @@ const FILL = { ok: 'FFC6EFCE', mismatch: 'FFFFC7CE', input: 'FFDDEBF7' } as cons
 
 function note(row: Row, report: Report): string {
   const lines = [`xlgrad: ${row.key} should be ${row.expected}`, `this cell: ${row.theirs} (difference ${row.difference.toExponential(3)})`];
-  if (report.first && report.first.cell === row.cell && report.first.key === row.key) {
-    lines.unshift('FIRST MISMATCH: the cells it depends on agree, so the mistake is here.');
-    lines.push(`expected ${report.first.expectedFormula}`);
-    lines.push(row.formula ? `your formula ${row.formula}${report.first.theirFormulaNamed ? ` (${report.first.theirFormulaNamed})` : ''}` : 'this cell holds a typed number, not a formula');
+  const i = report.rootCauses.findIndex((c) => c.cell === row.cell && c.key === row.key);
+  const root = report.rootCauses[i];
+  if (root) {
+    lines.unshift(`${i === 0 ? 'FIRST MISMATCH' : 'ROOT CAUSE'}: the cells it depends on agree, so the mistake is here.`);
+    lines.push(`expected ${root.expectedFormula}`);
+    lines.push(row.formula ? `your formula ${row.formula}${root.theirFormulaNamed ? ` (${root.theirFormulaNamed})` : ''}` : 'this cell holds a typed number, not a formula');
   }
   return lines.join('\n');
 }
 
-/** The workbook's bytes with the report painted on; `bytes` is not modified. */
-export async function annotateWorkbook(bytes: Uint8Array, report: Report): Promise<Uint8Array> {
+/** The workbook's bytes with the reports (one per run) painted on; `bytes` is not modified. */
+export async function annotateWorkbook(bytes: Uint8Array, reports: Report | Report[]): Promise<Uint8Array> {
   const m = (await import('exceljs')) as ExcelJsModule & { default?: ExcelJsModule };
   const ExcelJS = m.default ?? m;
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(bytes.slice().buffer as ArrayBuffer);
-  for (const row of report.rows) {
+  for (const report of Array.isArray(reports) ? reports : [reports]) for (const row of report.rows) {
     const ref = parseRef(row.cell)!;
     const ws = wb.getWorksheet(ref.sheet);
     if (!ws) continue;

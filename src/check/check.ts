@@ -23,6 +23,7 @@ import { checkConfig, type CheckConfig } from './checkConfig.ts';
 import { CheckError } from './checkError.ts';
 import { parseQuantity, type Detected, type Mapping, type Quantity } from './mapping.ts';
 import { namedFormula } from './namedFormula.ts';
+import { rootCauses } from './rootCauses.ts';
 
 /** theirs agrees with expected when |theirs − expected| ≤ absolute + relative·|expected|. */
 export interface Tolerance {
@@ -57,24 +58,37 @@ export interface FirstMismatch extends Row {
 
 export interface Report {
   source: Detected['source'];
+  /** The sheet most mapped cells are on: the run's sheet. */
+  sheet: string;
   origin?: string;
   /** How the values were obtained (LibreOffice, the in-browser engine, or cached values). */
   values: string;
   mapping: Mapping;
   labels: Record<string, string>;
   architecture: string;
+  /** The network checked against and the learning rate read (undefined when the sheet shows no update). */
+  network: Network['arch'];
+  lr?: number;
   epochs: number;
   tolerance: Tolerance;
   rows: Row[];
   checked: number;
   mismatches: number;
   first?: FirstMismatch;
+  /** Every mismatch whose inputs all agree, in graph order; the first is `first`. */
+  rootCauses: FirstMismatch[];
   /** Quantities of the run that no cell holds. */
   missing: string[];
+  /** What the mapping left out. */
+  notes: string[];
+  /** How the network was inferred: each setting with its reason (checkBook). */
+  inferred?: string[];
 }
 
 export interface CheckOptions {
   config?: CheckConfig;
+  /** The config's network, if already built. */
+  net?: Network;
   values?: string;
   tolerance?: Tolerance;
 }
@@ -246,7 +260,7 @@ const agrees = (theirs: number, expected: number, t: Tolerance) => Math.abs(thei
 export function check(book: Book, detected: Detected, options: CheckOptions = {}): Report {
   const cc = options.config ?? checkConfig();
   const tolerance = options.tolerance ?? TOLERANCE;
-  const net = networkOf(cc.config);
+  const net = options.net ?? networkOf(cc.config);
   const { reads, epochs } = readAll(book, detected, net);
   if (!reads.some((r) => r.q.epoch !== 0)) throw new CheckError(`no quantities found: label cells like w1, z3, ∂L/∂w8 beside or above their numbers, or give a mapping file with --map`);
   const needsLr = reads.some((r) => r.q.epoch === 'final' || (typeof r.q.epoch === 'number' && r.q.epoch >= 2));
@@ -258,27 +272,43 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
   const rows: Row[] = reads.map((r) => {
     const isStart = start.fromSheet.has(r.q.key) && !seen.has(r.q.key);
     seen.add(r.q.key);
-    const e = expected.get(r.q.key)!;
-    const verdict = isStart ? 'input' : agrees(r.value, e, tolerance) ? 'ok' : 'mismatch';
+    // An update in a row after the last iteration holds the parameters after the run.
+    const e = expected.get(r.q.key) ?? expected.get(finalName(r.q.name))!;
+    const ok = agrees(r.value, e, tolerance);
+    // Another cell holding an input (the course template repeats x and y in every row) is an input too when it agrees.
+    const verdict = isStart || (ok && r.q.epoch === 0) ? 'input' : ok ? 'ok' : 'mismatch';
     const row: Row = { key: r.q.key, cell: r.cell, expected: e, theirs: r.value, difference: r.value - e, verdict };
     if (detected.labels[r.cell]) row.label = detected.labels[r.cell];
     if (r.formula !== undefined) row.formula = r.formula;
     return row;
   });
   const mismatches = rows.filter((r) => r.verdict === 'mismatch').length;
-  const report: Report = {
-    source: detected.source, values: options.values ?? 'values as given', mapping: detected.mapping, labels: detected.labels,
-    architecture: describe(net), epochs, tolerance, rows, checked: rows.filter((r) => r.verdict !== 'input').length, mismatches,
-    missing: missingOf(net, detected.mapping, epochs),
+  const byCell = keysByCell(detected.mapping);
+  const explain = (row: Row): FirstMismatch => {
+    const out: FirstMismatch = { ...row, expectedFormula: expectedFormula(net, parseQuantity(row.key)!, epochs) };
+    if (row.formula) out.theirFormulaNamed = namedFormula(row.formula, parseRef(row.cell)!.sheet, byCell);
+    return out;
   };
+  const roots = rootCauses(rows, net, detected.mapping, epochs).map(explain);
+  const report: Report = {
+    source: detected.source, sheet: sheetOf(rows), values: options.values ?? 'values as given', mapping: detected.mapping, labels: detected.labels,
+    architecture: describe(net), network: net.arch, epochs, tolerance, rows, checked: rows.filter((r) => r.verdict !== 'input').length, mismatches,
+    rootCauses: roots, missing: missingOf(net, detected.mapping, epochs), notes: [...(detected.notes ?? [])],
+  };
+  if (start.lr !== undefined) report.lr = start.lr;
   if (detected.origin !== undefined) report.origin = detected.origin;
-  const first = rows.find((r) => r.verdict === 'mismatch');
-  if (first) {
-    const q = parseQuantity(first.key)!;
-    report.first = { ...first, expectedFormula: expectedFormula(net, q, epochs) };
-    if (first.formula) report.first.theirFormulaNamed = namedFormula(first.formula, parseRef(first.cell)!.sheet, keysByCell(detected.mapping));
-  }
+  if (roots[0]) report.first = roots[0];
   return report;
+}
+
+/** The sheet most of the rows' cells are on. */
+function sheetOf(rows: Row[]): string {
+  const count = new Map<string, number>();
+  for (const r of rows) {
+    const s = parseRef(r.cell)!.sheet;
+    count.set(s, (count.get(s) ?? 0) + 1);
+  }
+  return [...count.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
 }
 
 function keysByCell(mapping: Mapping): Map<string, string> {

@@ -4,11 +4,12 @@
 // `recalculate: false` the values the file has cached are used instead, and the
 // report says which. Failures come back as data (`error`), never as a throw.
 
-import { check, orderMapping, type Report } from './check.ts';
+import type { Report } from './check.ts';
+import { checkBook, checkDocument, mappingFileOf, planRuns, unusableDocument, type BookCheck } from './checkBook.ts';
 import { checkConfig, parseCheckConfig } from './checkConfig.ts';
 import { CheckError } from './checkError.ts';
-import { formatReport } from './formatReport.ts';
-import { detectMapping, mappingJson, parseMappingFile } from './mapping.ts';
+import { formatBookCheck } from './formatReport.ts';
+import { parseMappingFiles } from './mapping.ts';
 import { readXlsx } from './readXlsx.ts';
 import { recalculateBook } from './recalculateBook.ts';
 import { sniffWorkbook } from './sniffWorkbook.ts';
@@ -25,7 +26,12 @@ export interface BrowserCheckOptions {
 }
 
 export interface BrowserCheck {
+  /** The first run's report (the only one, unless the workbook has one run per sheet). */
   report?: Report;
+  /** Every run, the verdict and its one-line message. */
+  result?: BookCheck;
+  /** The JSON document `xlgrad check --json` prints. */
+  document: object;
   /** One line saying what is wrong with the input, when there is no report. */
   error?: string;
   /** The report (or the error) as lines of text. */
@@ -43,11 +49,12 @@ export async function checkWorkbookInBrowser(bytes: Uint8Array, opts: BrowserChe
     const book = recalc ? recalculateBook(cached) : cached;
     const values = recalc ? 'recalculated in the browser by fast-formula-parser (your formulas, not the values saved in the file)' : 'the values cached in the file when it was last saved (not recalculated: a stale value shows as it is)';
     const config = opts.config === undefined ? checkConfig() : typeof opts.config === 'string' ? parseCheckConfig(opts.config, 'config') : checkConfig(opts.config);
-    const detected = detectMapping(book, opts.map === undefined ? undefined : parseMappingFile(opts.map, 'mapping'));
-    const report = check(book, detected, { config, values });
-    return { report, lines: formatReport(report), mappingJson: mappingJson(orderMapping(detected.mapping, config)) };
+    const maps = opts.map === undefined ? undefined : parseMappingFiles(opts.map, 'mapping');
+    const plans = planRuns(book, { config, maps });
+    const result = checkBook(book, { config, maps, values }, plans);
+    return { report: result.runs[0], result, document: checkDocument(result), lines: formatBookCheck(result), mappingJson: mappingFileOf(plans) };
   } catch (e) {
-    if (e instanceof CheckError) return { error: e.message, lines: [e.message] };
+    if (e instanceof CheckError) return { error: e.message, document: unusableDocument(e.message), lines: [e.message] };
     throw e;
   }
 }

@@ -21,12 +21,15 @@ import { parseLabel, UNITS, type Label } from './label.ts';
 export type Mapping = Record<string, string[]>;
 
 export interface Detected {
-  source: 'map' | 'names' | 'labels';
-  /** The mapping file's name, for messages. */
+  /** A mapping file, xlgrad's defined names, labels beside or above values, or a header row over one row per iteration. */
+  source: 'map' | 'names' | 'labels' | 'rows';
+  /** The mapping file's name, or the rows layout's sheet, for messages. */
   origin?: string;
   mapping: Mapping;
-  /** Cell → the label text that mapped it (labels only). */
+  /** Cell → the label text that mapped it (labels and rows only). */
   labels: Record<string, string>;
+  /** What the detection left out and why (`not checked: E1 (K1): …`). */
+  notes?: string[];
 }
 
 export interface Quantity {
@@ -79,10 +82,21 @@ function add(mapping: Mapping, key: string, cell: string): void {
   if (!cells.includes(cell)) cells.push(cell);
 }
 
-/** A mapping file: `{"w1_e1": "Sheet1!B3", "w8_e2": ["Sheet1!C30", "Sheet1!B40"], …}`. */
-export function parseMappingFile(text: string, file: string): Detected {
+/** A mapping file: `{"w1_e1": "Sheet1!B3", "w8_e2": ["Sheet1!C30", "Sheet1!B40"], …}`, or a list of such objects, one per run. */
+export function parseMappingFiles(text: string, file: string): Detected[] {
   const raw = parseJson(text, (m) => new CheckError(`${file}: ${m}`));
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CheckError(`${file}: must be a JSON object such as {"w1_e1": "Sheet1!B3"}`);
+  if (!Array.isArray(raw)) return [mappingOf(raw, file)];
+  if (raw.length === 0) throw new CheckError(`${file}: the list of runs is empty`);
+  return raw.map((run, i) => mappingOf(run, `${file} (run ${i + 1})`));
+}
+
+/** A mapping file of one run. */
+export function parseMappingFile(text: string, file: string): Detected {
+  return mappingOf(parseJson(text, (m) => new CheckError(`${file}: ${m}`)), file);
+}
+
+function mappingOf(raw: unknown, file: string): Detected {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new CheckError(`${file}: must be a JSON object such as {"w1_e1": "Sheet1!B3"}, or a list of them, one per run`);
   const mapping: Mapping = {};
   for (const [key, value] of Object.entries(raw)) {
     const q = parseQuantity(key);

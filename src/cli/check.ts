@@ -4,11 +4,11 @@
 // Exit 0: every checked cell agrees; 1: mismatches; 2: the input is unusable.
 
 import type { Book } from '../check/book.ts';
-import { check, orderMapping } from '../check/check.ts';
+import { checkBook, checkDocument, mappingFileOf, planRuns, unusableDocument } from '../check/checkBook.ts';
 import { checkConfig, parseCheckConfig, type CheckConfig } from '../check/checkConfig.ts';
 import { CheckError } from '../check/checkError.ts';
-import { formatReport } from '../check/formatReport.ts';
-import { detectMapping, mappingJson, parseMappingFile, type Detected } from '../check/mapping.ts';
+import { formatBookCheck } from '../check/formatReport.ts';
+import { parseMappingFiles, type Detected } from '../check/mapping.ts';
 import { readXlsx } from '../check/readXlsx.ts';
 import { recalculateBook } from '../check/recalculateBook.ts';
 import { MAX_WORKBOOK_BYTES, sniffWorkbook } from '../check/sniffWorkbook.ts';
@@ -20,7 +20,7 @@ import { parseArgs, readUserFile, UsageError, type Option } from './args.ts';
 import type { Io } from './main.ts';
 import { checkOutput, writeOutput, type Input } from './writeOutput.ts';
 
-export const usage = 'xlgrad check <their.xlsx> [--map mapping.json] [--config c.json] [--out marked.xlsx] [--print-map] [--recalc libreoffice|builtin|none]';
+export const usage = 'xlgrad check <their.xlsx> [--map mapping.json] [--config c.json] [--out marked.xlsx] [--print-map] [--json] [--recalc libreoffice|builtin|none]';
 
 export const options: Option[] = [
   ['<their.xlsx>', 'the workbook to check (it is never modified)'],
@@ -28,6 +28,7 @@ export const options: Option[] = [
   ['--config c.json', 'what the sheet may not say: the run\'s config with every key optional (default: the article\'s 1-2-2-1 net), e.g. {"loss": "half_squared_error"}'],
   ['--out marked.xlsx', 'write a copy with every checked cell coloured: green agrees, red disagrees'],
   ['--print-map', 'print the mapping found, as JSON to correct and pass back with --map'],
+  ['--json', 'print the whole report as one JSON document (verdict, runs, network, root causes)'],
   ['--recalc libreoffice|builtin|none', "who computes the values: LibreOffice (default), the built-in formula engine, or none (the file's cached values)"],
 ];
 
@@ -69,6 +70,8 @@ async function withLibreOffice(path: string, written: Book | undefined): Promise
   return { book: { sheets, names: recalculated.names }, version };
 }
 
+const EXIT = { agree: 0, mismatch: 1, unusable: 2 } as const;
+
 /** The files a check reads, which its --out may not replace. */
 function inputsOf(path: string, flags: Record<string, string | true>): Input[] {
   const inputs: Input[] = [{ path, what: 'the workbook being checked' }];
@@ -79,6 +82,18 @@ function inputsOf(path: string, flags: Record<string, string | true>): Input[] {
 
 export async function checkCommand(argv: string[], io: Io): Promise<number> {
   const p = parseArgs(argv, options, usage);
+  if (!p.flags.json) return checkWorkbook(p, io);
+  // --json: the unusable input is a document too, on stdout, with exit code 2.
+  try {
+    return await checkWorkbook(p, io);
+  } catch (e) {
+    if (!(e instanceof CheckError)) throw e;
+    io.out(JSON.stringify(unusableDocument(e.message), null, 2).split('\n').map(escapeControls).join('\n'));
+    return EXIT.unusable;
+  }
+}
+
+async function checkWorkbook(p: ReturnType<typeof parseArgs>, io: Io): Promise<number> {
   if (p.positional.length !== 1) throw new UsageError(`give one workbook (usage: ${usage})`);
   const path = p.positional[0]!;
   const recalc = (p.flags.recalc ?? 'libreoffice') as string;
@@ -94,7 +109,7 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
   const tooBig = await zipPartsProblem(bytes);
   if (tooBig !== undefined) throw new CheckError(`${shown}: ${tooBig}`);
   const config: CheckConfig = p.flags.config === undefined ? checkConfig() : parseCheckConfig(readSmall(String(p.flags.config), 'config file'), escapeControls(String(p.flags.config)));
-  const mapFile: Detected | undefined = p.flags.map === undefined ? undefined : parseMappingFile(readSmall(String(p.flags.map), 'mapping file'), escapeControls(String(p.flags.map)));
+  const maps: Detected[] | undefined = p.flags.map === undefined ? undefined : parseMappingFiles(readSmall(String(p.flags.map), 'mapping file'), escapeControls(String(p.flags.map)));
 
   const written = await readXlsx(bytes, shown).catch((e: unknown) => (recalc === 'libreoffice' && e instanceof CheckError ? undefined : Promise.reject(e)));
   let book: Book, values: string;
@@ -110,18 +125,18 @@ export async function checkCommand(argv: string[], io: Io): Promise<number> {
     values = 'the values cached in the file when it was last saved (not recalculated: a stale value shows as it is)';
   }
 
-  const detected = detectMapping(book, mapFile);
   if (p.flags['print-map']) {
     // Line by line: JSON.stringify leaves C1 controls and U+2028 raw; \uXXXX keeps the JSON valid.
-    io.out(mappingJson(orderMapping(detected.mapping, config)).split('\n').map(escapeControls).join('\n'));
+    io.out(mappingFileOf(planRuns(book, { config, maps })).split('\n').map(escapeControls).join('\n'));
     return 0;
   }
-  const report = check(book, detected, { config, values });
+  const result = checkBook(book, { config, maps, values });
   // Sheet names, labels and formulas come from the learner's file: nothing in them may drive the terminal.
-  for (const line of formatReport(report)) io.out(escapeControls(line));
+  if (p.flags.json) io.out(JSON.stringify(checkDocument(result), null, 2).split('\n').map(escapeControls).join('\n'));
+  else for (const line of formatBookCheck(result)) io.out(escapeControls(line));
   if (out !== undefined) {
-    writeOutput(out, await annotateWorkbook(bytes, report), 'the annotated copy');
-    io.out(`annotated copy: ${escapeControls(out)} (green agrees, red disagrees, blue: where the run starts; ${shown} is unchanged)`);
+    writeOutput(out, await annotateWorkbook(bytes, result.runs), 'the annotated copy');
+    if (!p.flags.json) io.out(`annotated copy: ${escapeControls(out)} (green agrees, red disagrees, blue: where the run starts; ${shown} is unchanged)`);
   }
-  return report.mismatches === 0 ? 0 : 1;
+  return EXIT[result.verdict];
 }

@@ -24,7 +24,7 @@ const commands = new Map<string, { run: Command; usage: string; about: string; o
   ['trace', { run: traceCommand, usage: traceUsage, options: traceOptions, about: 'train and print the whole run as one JSON document' }],
   ['export', { run: exportCommand, usage: exportUsage, options: exportOptions, about: 'write the run as an Excel workbook of live formulas' }],
   ['verify', { run: verifyCommand, usage: verifyUsage, options: verifyOptions, about: 'recalculate an exported workbook in LibreOffice and compare every named value with the engine' }],
-  ['check', { run: checkCommand, usage: checkUsage, options: checkOptions, about: "check a hand-built workbook and name the first wrong cell" }],
+  ['check', { run: checkCommand, usage: checkUsage, options: checkOptions, about: "check a hand-built workbook and name every root cause" }],
 ]);
 
 /** `xlgrad help`: every command's usage line and what it does. The README's synopsis is this text (test/cliConventions.test.ts). */
