@@ -2,13 +2,13 @@
 
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { layoutWorkbook } from '../workbook/layout.ts';
+import { formulaCount, layoutWorkbook, type LayoutKind } from '../workbook/layout.ts';
 import { supported } from '../workbook/supported.ts';
 import { writeWorkbook } from '../workbook/writeWorkbook.ts';
 import { configFrom, parseArgs, UsageError, type Parsed } from './args.ts';
 import type { Io } from './main.ts';
 
-export const usage = 'xlgrad export <config.json> | --preset NAME [--out file.xlsx] [--dtype float32|float64]';
+export const usage = 'xlgrad export <config.json> | --preset NAME [--out file.xlsx] [--dtype float32|float64] [--layout sheets|rows]';
 
 /** article.xlsx for --preset article, runs/my-net.json → my-net.xlsx (in the current directory). */
 function defaultOut(p: Parsed): string {
@@ -39,16 +39,18 @@ function write(path: string, bytes: Uint8Array): void {
 }
 
 export async function exportCommand(argv: string[], io: Io): Promise<number> {
-  const p = parseArgs(argv, { values: ['preset', 'out', 'dtype'] });
+  const p = parseArgs(argv, { values: ['preset', 'out', 'dtype', 'layout'] });
   if (p.positional.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(p.positional[1])} (usage: ${usage})`);
+  const kind = p.flags.layout;
+  if (kind !== undefined && kind !== 'sheets' && kind !== 'rows') throw new UsageError(`--layout: must be sheets or rows, got ${JSON.stringify(kind)}`);
   // Refused before any work or progress line: one line naming the field (supported.ts).
   const config = supported(configFrom(p, usage));
   const out = p.flags.out === undefined ? defaultOut(p) : String(p.flags.out);
   // A long run takes seconds to lay out and to zip: say what is happening.
   const long = config.epochs >= LONG_RUN;
   if (long) io.err(`xlgrad export: laying out ${config.epochs.toLocaleString('en-US')} epochs of formulas…`);
-  const layout = layoutWorkbook(config);
-  const cells = layout.sheets.reduce((n, s) => n + s.cells.filter((c) => c.formula !== undefined).length, 0);
+  const layout = layoutWorkbook(config, { layout: kind as LayoutKind | undefined });
+  const cells = formulaCount(layout);
   if (long) io.err(`xlgrad export: writing ${cells.toLocaleString('en-US')} formulas to ${out}…`);
   const bytes = await writeWorkbook(layout);
   write(out, bytes);

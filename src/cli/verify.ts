@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { parseConfig, type Config } from '../config.ts';
+import { recalculatedValues } from '../workbook/columnValues.ts';
 import { compareValues, type Comparison } from '../workbook/compareValues.ts';
 import type { Recalculated } from '../workbook/libreoffice.ts';
 import { engineValues } from '../workbook/engineValues.ts';
@@ -76,6 +77,7 @@ function report(c: Comparison, io: Io): void {
   if (c.maxRelativeNumeric > c.maxRelative) {
     io.out(`  central differences num_dL_d… differ by up to ${fmt(c.maxRelativeNumeric)} relative: a last-bit difference in L (EXP, TANH) divided by 2h; allowed up to 1e-12·(|L⁺|+|L⁻|)/2h`);
   }
+  if (c.nearZero > 0) io.out(`  ${c.nearZero.toLocaleString('en-US')} values near 0 differ by more than 1e-12 relative, but less than 1e-15 or 1e-12 of their quantity's largest value: the spreadsheet rounds a difference of nearly equal numbers to 0`);
   for (const m of c.mismatches.slice(0, 30)) io.out(`  ${m.name}: expected ${m.expected}, workbook ${m.got}`);
   if (c.mismatches.length > 30) io.out(`  … and ${c.mismatches.length - 30} more`);
 }
@@ -87,7 +89,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)} (usage: ${usage})`);
   const given = configPath === undefined ? undefined : supported(readConfigFile(configPath));
   const names = definedNames(path, readBytes(path));
-  if (!names.some((n) => parseName(n)?.kind === 'epoch' || n === CONFIG)) {
+  if (!names.some((n) => parseName(n)?.kind === 'epoch' || parseName(n)?.kind === 'column' || n === CONFIG)) {
     throw new UsageError(`${path}: not an xlgrad workbook (it has none of xlgrad's defined names, such as w1_e1 or ${CONFIG})`);
   }
   if (!given && !names.includes(CONFIG)) throw new UsageError(`${path}: the workbook has no ${CONFIG} cell; give the config file: ${usage}`);
@@ -100,7 +102,9 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   });
   const config = given ?? storedConfig(path, recalculated);
   const numeric = names.some((n) => parseName(n)?.kind === 'numeric');
-  const result = compareValues(engineValues(config, { numeric }), recalculated.names);
+  // The rows layout names columns (L_col): every row of each is compared.
+  const layout = names.some((n) => parseName(n)?.kind === 'column') ? 'rows' : 'sheets';
+  const result = compareValues(engineValues(config, { numeric, layout }), recalculatedValues(recalculated));
   report(result, io);
   return result.mismatches.length ? 1 : 0;
 }
