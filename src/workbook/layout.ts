@@ -130,8 +130,10 @@ export function defaultLayout(config: Config): LayoutKind {
 }
 
 export function layoutWorkbook(config: Config, options: LayoutOptions = {}): WorkbookLayout {
-  const plan = planWorkbook(config);
-  return (options.layout ?? defaultLayout(config)) === 'rows' ? rowsLayout(plan) : sheetsLayout(plan, options);
+  const rows = (options.layout ?? defaultLayout(config)) === 'rows';
+  // supported(config) first, in planWorkbook, before any graph is built.
+  const plan = planWorkbook(config, undefined, rows ? 'addresses' : 'names');
+  return rows ? rowsLayout(plan) : sheetsLayout(plan, options);
 }
 
 function sheetsLayout(plan: Plan, options: LayoutOptions): WorkbookLayout {
