@@ -215,22 +215,22 @@ function cellXml(c: LayoutCell, styleId: StyleId): string {
  * number and the value prepared once: the column's letters, its style ids, its
  * formula's text escaped and its references' letters.
  */
-function filledWriter(f: FilledColumn, styleId: StyleId): (i: number) => string {
+function filledWriter(f: FilledColumn, styleId: StyleId): (row: number, rowText: (rows: number) => string) => string {
   const at = `<c r="${columnName(f.col)}`;
   const finite = styleId(f.style, f.numFmt), error = styleId('error', f.numFmt);
   const open = `"${finite ? ` s="${finite}"` : ''}>`;
   const openError = `"${error ? ` s="${error}"` : ''} t="e">`;
   const text = f.formula?.text.map(escapeXml) ?? [];
-  const refs = (f.formula?.refs ?? []).map((r) => ({ letters: columnName(r.col), rows: f.from + r.rows }));
-  return (i) => {
-    const v = f.values[i]!;
-    let xml = at + (f.from + i) + (Number.isFinite(v) ? open : openError);
+  const refs = (f.formula?.refs ?? []).map((r) => ({ letters: columnName(r.col), rows: r.rows }));
+  const close = f.formula ? '</f><v>' : '<v>';
+  return (row, rowText) => {
+    const v = f.values[row - f.from]!;
+    let xml = at + rowText(0) + (Number.isFinite(v) ? open : openError);
     if (f.formula) {
       xml += '<f>' + text[0];
-      for (let j = 0; j < refs.length; j++) xml += refs[j]!.letters + (refs[j]!.rows + i) + text[j + 1];
-      xml += '</f>';
+      for (let j = 0; j < refs.length; j++) xml += refs[j]!.letters + rowText(refs[j]!.rows) + text[j + 1];
     }
-    return xml + '<v>' + (Number.isFinite(v) ? v : '#NUM!') + '</v></c>';
+    return xml + close + (Number.isFinite(v) ? v : '#NUM!') + '</v></c>';
   };
 }
 
@@ -255,14 +255,19 @@ function streamSheet(wb: ExcelJSTypes.stream.xlsx.WorkbookWriter, sheet: LayoutS
   const out = (ws as unknown as { stream: { write(s: string): void } }).stream;
   let started = false;
   let chunk = '';
-  for (let r = 1; r <= last; r++) {
+  // A row's number and its neighbours', as text, made once per row rather than once per reference.
+  let here = '', above = '', r = 0;
+  const rowText = (rows: number) => (rows === 0 ? here : rows === -1 ? above : String(r + rows));
+  for (r = 1; r <= last; r++) {
+    above = here;
+    here = String(r);
     const cells = byRow.get(r);
     if (!started) {
       // exceljs writes the first row (that opens the sheet's data), through its own cell model.
-      const here = filled.filter(({ f }) => r >= f.from && r < f.from + f.values.length).map(({ f }) => filledCell(f, r));
-      if (!cells && !here.length) continue;
+      const inRow = filled.filter(({ f }) => r >= f.from && r < f.from + f.values.length).map(({ f }) => filledCell(f, r));
+      if (!cells && !inRow.length) continue;
       const row = ws.getRow(r);
-      for (const c of [...(cells ?? []).map((x) => x.cell), ...here]) {
+      for (const c of [...(cells ?? []).map((x) => x.cell), ...inRow]) {
         const cell = row.getCell(cellAt(c.address).col + 1);
         cell.value = cellValue(c);
         const style = styleOf(c);
@@ -274,14 +279,14 @@ function streamSheet(wb: ExcelJSTypes.stream.xlsx.WorkbookWriter, sheet: LayoutS
     }
     let xml = '';
     if (!cells) {
-      for (const { f, write } of filled) if (r >= f.from && r < f.from + f.values.length) xml += write(r - f.from);
+      for (const { f, write } of filled) if (r >= f.from && r < f.from + f.values.length) xml += write(r, rowText);
     } else {
       const all = cells.map((x) => ({ col: x.col, xml: cellXml(x.cell, styleId) }));
-      for (const { f, write } of filled) if (r >= f.from && r < f.from + f.values.length) all.push({ col: f.col, xml: write(r - f.from) });
+      for (const { f, write } of filled) if (r >= f.from && r < f.from + f.values.length) all.push({ col: f.col, xml: write(r, rowText) });
       for (const x of all.sort((a, b) => a.col - b.col)) xml += x.xml;
     }
     if (xml === '') continue;
-    chunk += `<row r="${r}">${xml}</row>`;
+    chunk += `<row r="${here}">${xml}</row>`;
     if (chunk.length > CHUNK) {
       out.write(chunk);
       chunk = '';
