@@ -227,6 +227,15 @@ describe('writeWorkbook(rows layout)', () => {
     expect(b.names).toContainEqual(['L_col', ['Training!$R$3:$R$62']]);
   });
 
+  it('writeWorkbook(sheets layout, {stream: true}) writes the same text, numbers, formulas, text results and errors as the in-memory writer', async () => {
+    const layout = layoutWorkbook({ ...ARTICLE, lr: 1e100, epochs: 5 }, { layout: 'sheets' });
+    const [memory, streamed] = await Promise.all([writeWorkbook(layout, { stream: false }), writeWorkbook(layout, { stream: true })]);
+    const a = await readBack(memory), b = await readBack(streamed);
+    expect(b).toEqual(a);
+    expect(Object.values(b.cells).filter((v) => typeof v === 'object' && v !== null && 'error' in (v as object)).length + Object.values(b.cells).filter((v) => (v as { result?: { error?: string } })?.result?.error).length).toBeGreaterThan(0);
+    expect(b.cells['Comparison!G6']).toEqual({ formula: expect.stringMatching(/^IF\(/), result: 'pass' });
+  });
+
   it('writeWorkbook(layout, {stream: true}) gives identical bytes twice', async () => {
     const layout = rows({ ...ARTICLE, epochs: 3 });
     const a = await writeWorkbook(layout, { stream: true });
