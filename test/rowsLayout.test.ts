@@ -22,7 +22,9 @@ import { snapshot } from './helpers.ts';
 import mazurRecording from '../fixtures/pytorch/mazur-nobias.json' with { type: 'json' };
 
 const MAZUR = preset('mazur-nobias');
-const rows = (config: Config) => layoutWorkbook(config, { layout: 'rows' });
+/** The rows layout of a config, laid out once per config object (the tests only read it). */
+const laidOut = new WeakMap<Config, WorkbookLayout>();
+const rows = (config: Config) => laidOut.get(config) ?? laidOut.set(config, layoutWorkbook(config, { layout: 'rows' })).get(config)!;
 const sheet = (layout: WorkbookLayout, name: string) => layout.sheets.find((s) => s.name === name)!;
 
 /** Every cell of the workbook, filled columns included, keyed `Sheet!A1`. */
@@ -42,8 +44,11 @@ function cachedValues(layout: WorkbookLayout): Record<string, Computed> {
   return { ...single, ...columnValues(layout.names, cell) };
 }
 
-/** The same names, recalculated from the formula text by fast-formula-parser. */
-function recalculated(layout: WorkbookLayout): Record<string, Computed> {
+/** The same names, recalculated from the formula text by fast-formula-parser (once per layout). */
+const recalculations = new WeakMap<WorkbookLayout, Record<string, Computed>>();
+const recalculated = (layout: WorkbookLayout) => recalculations.get(layout) ?? recalculations.set(layout, recalculate(layout)).get(layout)!;
+
+function recalculate(layout: WorkbookLayout): Record<string, Computed> {
   const sheets = layout.sheets.map((s) => ({ name: s.name, cells: sheetCells(s) }));
   const r = evaluateLayout(sheets, layout.names);
   const cell = (sheet: string, address: string) => asComputed(r.cells.get(`${sheet}!${address}`) as Value | undefined);

@@ -6,11 +6,12 @@
 // (step 1's reads the Inputs sheet), so the row after the last step holds the
 // final parameters.
 //
-//        A      B                  …   M                        …
-//   1    step   w1                     z1                       …
-//   2    maths  w1 - lr * dL_dw1       w1 * x1 + b1             …
-//   3    1      =w1_init               =B3*x_1+J3               …
-//   4    2      =B3-lr*AW3             =B4*x_1+J4               …
+//        A      B                  …   O                  …   AV
+//   1    step   w1                     z1                     dL_dw1
+//   2    maths  w1 - lr * dL_dw1       w1 * x1 + b1           dL_dz1 * x1
+//   3    1      =w1_init               =B3*x_1 + J3           =AT3*x_1
+//   4    2      =B3 - lr*AV3           =B4*x_1 + J4           =AT4*x_1
+//   (the article's net)
 //
 // Every formula is `print` of a plan graph, once per column, with each
 // reference written relative to the row (this row, or the row above); a row's

@@ -191,7 +191,7 @@ type StyleId = (style: CellStyle | undefined, numFmt: string | undefined) => num
 
 /**
  * One cell as the sheet XML (ECMA-376 Part 1, 18.3.1.4 c) writes it:
- * `<c r="B4" s="3"><f>B3-lr*AW3</f><v>0.25</v></c>`. Text is an inline
+ * `<c r="B4" s="3"><f>B3 - lr*AV3</f><v>0.25</v></c>`. Text is an inline
  * string, a formula's text result `t="str"`, an error `t="e"`.
  */
 function cellXml(c: LayoutCell, styleId: StyleId): string {
