@@ -34,7 +34,7 @@ import { findFixture } from '../fixtures.ts';
 import { comparisonSheet } from './comparisonSheet.ts';
 import { configSheet, inputsSheet } from './inputsSheet.ts';
 import { epochShape, epochSheet, numericCellsPerEpoch } from './epochSheet.ts';
-import { finalName, epochName } from './names.ts';
+import { epochName, finalName } from './names.ts';
 import { planWorkbook, type Plan } from './plan.ts';
 import { rowsColumns, rowsSheet, trainingRef } from './rowsSheet.ts';
 import { runWorkbook } from './runWorkbook.ts';
