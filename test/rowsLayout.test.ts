@@ -161,6 +161,20 @@ describe('layoutWorkbook(config, {layout: rows})', () => {
     expect(farFromRecording(recalculated(layout), rec, 100)).toEqual([]);
   });
 
+  it('layoutWorkbook(ARTICLE, rows): a new lr and a new initial w1 on the Inputs sheet recalculate every step as the engine runs them', () => {
+    const layout = rows({ ...ARTICLE, epochs: 5 });
+    const init = Object.fromEntries(Object.keys(layout.names).filter((n) => n.endsWith('_init')).map((n) => [n.slice(0, -5), cachedValues(layout)[n]!.value as number]));
+    const edited: WorkbookLayout = {
+      ...layout,
+      sheets: layout.sheets.map((s) => (s.name !== 'Inputs' ? s : { ...s, cells: s.cells.map((c) => (c.name === 'lr' ? { ...c, value: 0.02 } : c.name === 'w1_init' ? { ...c, value: 0.3 } : c)) })),
+    };
+    // The same run in the engine: float64 from the same initial parameters, w1 moved.
+    const config: Config = { ...ARTICLE, epochs: 5, lr: 0.02, dtype: 'float64', init: { params: { ...init, w1: 0.3 } } };
+    const result = compareValues(engineValues(config, { layout: 'rows' }), recalculate(edited));
+    expect(result.mismatches).toEqual([]);
+    expect(result.count).toBe(3 + 13 + 5 * (13 + 11 + 23) + 13);
+  });
+
   it('layoutWorkbook(ARTICLE with 0 epochs, rows) puts the final parameters in row 3, reading Inputs, and names no column', () => {
     const layout = rows({ ...ARTICLE, epochs: 0 });
     expect([layout.names.w1_init, layout.names.w1_final]).toEqual([{ sheet: 'Inputs', address: 'B18' }, { sheet: 'Training', address: 'B3' }]);
