@@ -13,11 +13,12 @@ import { main } from '../src/cli/main.ts';
 import { ARTICLE, normalizeConfig, type Config } from '../src/config.ts';
 import { fixtures, type Fixture } from '../src/fixtures.ts';
 import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
+import { recalculatedValues } from '../src/workbook/columnValues.ts';
 import { compareValues, type Computed } from '../src/workbook/compareValues.ts';
 import { engineValues } from '../src/workbook/engineValues.ts';
 import { layoutWorkbook } from '../src/workbook/layout.ts';
 import { INSTALL_HINT, libreOfficeStatus, recalculate } from '../src/workbook/libreoffice.ts';
-import { epochName, finalName } from '../src/workbook/names.ts';
+import { columnRowName, epochName, finalName } from '../src/workbook/names.ts';
 import { unsupported } from '../src/workbook/supported.ts';
 
 const skip = process.env.XLGRAD_SKIP_LIBREOFFICE === '1';
@@ -119,5 +120,59 @@ describe.skipIf(skip)('workbooks recalculated by LibreOffice', () => {
     expect(r.code).toBe(1);
     expect(r.out[0]).toMatch(/^189 values, max relative difference .*, \d+ mismatches$/);
     expect(r.out.slice(1).map((l) => l.trim().split(':')[0])).toContain('dL_dw8_e1');
+  });
+});
+
+describe.skipIf(skip)('rows-layout workbooks recalculated by LibreOffice', () => {
+  const mazur = fixtures.find((f) => f.name === 'mazur-nobias')!;
+  const file = join(dir, 'mazur-rows.xlsx');
+  let got: Record<string, Computed> = {};
+
+  beforeAll(async () => {
+    const status = libreOfficeStatus();
+    if (!status.ok) throw new Error(`${status.message} (or set XLGRAD_SKIP_LIBREOFFICE=1 to skip these tests; install: ${INSTALL_HINT})`);
+    writeFileSync(file, await buildWorkbook(mazur.config, { layout: 'rows' }));
+    got = recalculatedValues(await recalculate(file, { timeoutMs: 300_000 }));
+  }, 600_000);
+
+  it('recalculate(export(mazur-nobias, rows)): every row of every column equals the engine\'s float64 value', () => {
+    const expected = engineValues(mazur.config, { layout: 'rows' });
+    // x_1, x_2, y_1, y_2, lr; w1_init …; per step 8 parameters, 9 forward values, 16 adjoints; w1_final …
+    expect(expected.size).toBe(5 + 8 + 100 * (8 + 9 + 16) + 8);
+    const result = compareValues(expected, got);
+    expect(result.mismatches).toEqual([]);
+  });
+
+  it('recalculate(export(mazur-nobias, rows)) equals PyTorch\'s float64 recording within 1e-12 relative, all 100 steps', () => {
+    const far: string[] = [];
+    const check = (n: string, want: number) => {
+      const v = got[n]?.value as number;
+      if (!(Math.abs(v - want) <= 1e-12 * Math.abs(want))) far.push(`${n}: PyTorch ${want}, workbook ${v}`);
+    };
+    mazur.epochs.forEach((e, i) => {
+      for (const [p, v] of Object.entries(e.params)) check(columnRowName(p, i + 1), v);
+      for (const [n, v] of Object.entries(e.nodes)) check(columnRowName(n, i + 1), v);
+      for (const [p, v] of Object.entries(e.grads)) check(columnRowName(`dL_d${p}`, i + 1), v);
+    });
+    for (const [p, v] of Object.entries(mazur.final)) check(finalName(p), v);
+    expect(mazur.epochs).toHaveLength(100);
+    expect(far).toEqual([]);
+  });
+
+  it('xlgrad verify <rows workbook>: every row compared, 0 mismatches, exit 0; one formula changed: that row named, exit 1', async () => {
+    const r = await xlgrad('verify', file);
+    expect(r.out[0]).toMatch(/^3,321 values, max relative difference (0|\de-\d+), 0 mismatches$/);
+    expect(r.code).toBe(0);
+    // dL_dw5 = dL_dz3 · a1 (Training: Z = X·L); step 7's cell multiplies by a2 (M) instead.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(file);
+    const cell = wb.getWorksheet('Training')!.getCell('Z9');
+    expect((cell.value as { formula: string }).formula).toBe('X9*L9');
+    cell.value = { formula: 'X9*M9', result: 0 };
+    const tampered = join(dir, 'mazur-rows-tampered.xlsx');
+    await wb.xlsx.writeFile(tampered);
+    const t = await xlgrad('verify', tampered);
+    expect(t.code).toBe(1);
+    expect(t.out.slice(1).map((l) => l.trim().split(':')[0])).toContain('dL_dw5_col[7]');
   });
 });

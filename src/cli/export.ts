@@ -4,18 +4,19 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { escapeControls } from '../csv.ts';
 import { parseJson } from '../parseJson.ts';
-import { layoutWorkbook } from '../workbook/layout.ts';
+import { formulaCount, layoutWorkbook, type LayoutKind } from '../workbook/layout.ts';
 import { supported } from '../workbook/supported.ts';
 import { writeWorkbook } from '../workbook/writeWorkbook.ts';
 import { configFrom, configOptions, parseArgs, UsageError, type Option, type Parsed } from './args.ts';
 import type { Io } from './main.ts';
 import { checkOutput, writeOutput, type Input } from './writeOutput.ts';
 
-export const usage = 'xlgrad export <config.json> | --preset NAME [--out file.xlsx] [--dtype float32|float64]';
+export const usage = 'xlgrad export <config.json> | --preset NAME [--out file.xlsx] [--dtype float32|float64] [--layout sheets|rows]';
 
 export const options: Option[] = [
   ...configOptions,
   ['--out file.xlsx', "where to write it (default: the preset's or the config file's name, .xlsx, in the current folder)"],
+  ['--layout sheets|rows', 'one sheet per step (the teaching layout, default up to 50 steps) or one row per step on a Training sheet (default above)'],
 ];
 
 /** article.xlsx for --preset article, runs/my-net.json → my-net.xlsx (in the current directory). */
@@ -43,6 +44,8 @@ function inputsOf(p: Parsed): Input[] {
 
 export async function exportCommand(argv: string[], io: Io): Promise<number> {
   const p = parseArgs(argv, options, usage);
+  const kind = p.flags.layout;
+  if (kind !== undefined && kind !== 'sheets' && kind !== 'rows') throw new UsageError(`--layout: must be sheets or rows, got ${escapeControls(JSON.stringify(kind))}`);
   // Refused before any work or progress line: one line naming the field (supported.ts).
   const config = supported(configFrom(p, usage));
   const out = p.flags.out === undefined ? defaultOut(p) : String(p.flags.out);
@@ -51,8 +54,8 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   // A long run takes seconds to lay out and to zip: say what is happening.
   const long = config.epochs >= LONG_RUN;
   if (long) io.err(`xlgrad export: laying out ${config.epochs.toLocaleString('en-US')} epochs of formulas…`);
-  const layout = layoutWorkbook(config);
-  const cells = layout.sheets.reduce((n, s) => n + s.cells.filter((c) => c.formula !== undefined).length, 0);
+  const layout = layoutWorkbook(config, { layout: kind as LayoutKind | undefined });
+  const cells = formulaCount(layout);
   if (long) io.err(`xlgrad export: writing ${cells.toLocaleString('en-US')} formulas to ${shown}…`);
   const bytes = await writeWorkbook(layout);
   writeOutput(out, bytes, 'the workbook');

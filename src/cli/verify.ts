@@ -9,6 +9,7 @@ import { parseConfig, type Config } from '../config.ts';
 import { escapeControls } from '../csv.ts';
 import { MAX_CONFIG_BYTES, MAX_WORK } from '../limits.ts';
 import { paramCount } from '../names.ts';
+import { recalculatedValues } from '../workbook/columnValues.ts';
 import { compareValues, type Comparison } from '../workbook/compareValues.ts';
 import { engineValues } from '../workbook/engineValues.ts';
 import { CONFIG, parseName } from '../workbook/names.ts';
@@ -48,8 +49,8 @@ async function zipEntries(shown: string, bytes: Uint8Array): Promise<ZipEntry[]>
   return entries;
 }
 
-/** The defined names in the workbook's xl/workbook.xml, read without LibreOffice. */
-function definedNames(shown: string, bytes: Uint8Array, entries: ZipEntry[]): string[] {
+/** The defined names in the workbook's xl/workbook.xml with what each refers to, read without LibreOffice. */
+function definedNames(shown: string, bytes: Uint8Array, entries: ZipEntry[]): Map<string, string> {
   const notXlsx = (why: string) => new UsageError(`${shown}: not an .xlsx workbook (${why})`);
   let xml: string | undefined;
   try {
@@ -58,12 +59,24 @@ function definedNames(shown: string, bytes: Uint8Array, entries: ZipEntry[]): st
     throw notXlsx(`xl/workbook.xml cannot be read: ${escapeControls((e as Error).message)}`);
   }
   if (xml === undefined) throw notXlsx('a zip archive without xl/workbook.xml');
-  const names: string[] = [];
+  const names = new Map<string, string>();
   for (const t of xmlTags(xml)) {
     const name = t.name === 'definedName' && !t.closing ? t.attributes.get('name') : undefined;
-    if (name !== undefined) names.push(name);
+    if (name !== undefined) names.set(name, t.text);
   }
   return names;
+}
+
+/** The steps a rows-layout workbook holds: the longest of its <q>_col ranges (undefined for the sheets layout). */
+function columnRows(refs: Map<string, string>): number | undefined {
+  let rows: number | undefined;
+  for (const [name, ref] of refs) {
+    if (parseName(name)?.kind !== 'column') continue;
+    const m = /\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)$/.exec(ref);
+    const n = m ? Number(m[2]) - Number(m[1]) + 1 : 1;
+    rows = Math.max(rows ?? 0, n);
+  }
+  return rows;
 }
 
 /** The config stored in the workbook (the config_json cell and the cells below it), validated like a config file. */
@@ -115,6 +128,7 @@ function report(c: Comparison, io: Io): void {
   if (c.maxRelativeNumeric > c.maxRelative) {
     io.out(`  central differences num_dL_d… differ by up to ${fmt(c.maxRelativeNumeric)} relative: a last-bit difference in L (EXP, TANH) divided by 2h; allowed up to 1e-12·(|L⁺|+|L⁻|)/2h`);
   }
+  if (c.nearZero > 0) io.out(`  ${c.nearZero.toLocaleString('en-US')} values near 0 differ by more than 1e-12 relative, but less than 1e-15 or 1e-12 of their quantity's largest value: the spreadsheet rounds a difference of nearly equal numbers to 0`);
   // `got` may be text from a cell: nothing in it may drive the terminal.
   for (const m of c.mismatches.slice(0, 30)) io.out(escapeControls(`  ${m.name}: expected ${m.expected}, workbook ${m.got}`));
   if (c.mismatches.length > 30) io.out(`  … and ${c.mismatches.length - 30} more`);
@@ -128,21 +142,29 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const shown = escapeControls(path);
   const bytes = readBytes(path);
   const entries = await zipEntries(shown, bytes);
-  const names = definedNames(shown, bytes, entries);
-  if (!names.some((n) => parseName(n)?.kind === 'epoch' || n === CONFIG)) {
+  const refs = definedNames(shown, bytes, entries);
+  const names = [...refs.keys()];
+  if (!names.some((n) => parseName(n)?.kind === 'epoch' || parseName(n)?.kind === 'column' || n === CONFIG)) {
     throw new UsageError(`${shown}: not an xlgrad workbook (it has none of xlgrad's defined names, such as w1_e1 or ${CONFIG})`);
   }
   if (!given && !names.includes(CONFIG)) throw new UsageError(`${shown}: the workbook has no ${CONFIG} cell; give the config file: ${usage}`);
   const config = given ?? storedConfig(shown, bytes, entries);
   const numeric = names.some((n) => parseName(n)?.kind === 'numeric');
-  checkFits(config, names.length, numeric, given ? escapeControls(configPath!) : `${shown}: ${CONFIG}`);
+  const source = given ? escapeControls(configPath!) : `${shown}: ${CONFIG}`;
+  const rows = columnRows(refs);
+  if (rows === undefined) checkFits(config, names.length, numeric, source);
+  else if (config.epochs > rows) {
+    throw new UsageError(`${source}: ${config.epochs.toLocaleString('en-US')} epochs, but the workbook's columns hold ${rows.toLocaleString('en-US')} steps; give the config the workbook was exported from`);
+  }
   // Loaded here, so the other commands never load the LibreOffice bridge.
   const { recalculate, LibreOfficeError } = await import('../workbook/libreoffice.ts');
   if (bytes.length > 2 ** 20) io.err(`xlgrad verify: recalculating ${shown} (${(bytes.length / 2 ** 20).toFixed(1)} MB) in LibreOffice; large workbooks take a minute or more…`);
   const recalculated = await recalculate(path).catch((e: unknown) => {
     throw e instanceof LibreOfficeError ? new UsageError(`${shown}: ${escapeControls(e.message)}`) : e;
   });
-  const result = compareValues(engineValues(config, { numeric }), recalculated.names);
+  // The rows layout names columns (L_col): every row of each is compared.
+  const layout = names.some((n) => parseName(n)?.kind === 'column') ? 'rows' : 'sheets';
+  const result = compareValues(engineValues(config, { numeric, layout }), recalculatedValues(recalculated));
   report(result, io);
   return result.mismatches.length ? 1 : 0;
 }

@@ -2,6 +2,10 @@
 // parameters and their gradients as recorded by PyTorch, beside the workbook's
 // live value, their absolute and relative difference and a pass mark.
 //
+// Where the workbook's value is read depends on the layout: a defined name
+// (L_e3) in the sheets layout, step 3's cell of the Training sheet in the rows
+// layout; `valueRef` says.
+//
 // The reference is the recorded PyTorch run whose config matches; without one,
 // the engine's own run in the config's dtype (labelled as such). A float32
 // reference differs from the float64 workbook by float32 rounding, about 1e-7
@@ -13,7 +17,7 @@ import { adjoint } from '../names.ts';
 import type { Network } from '../network.ts';
 import { epochDetails, networkOf, trace, type Params } from '../trace.ts';
 import { DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutSheet, type WorkbookLayout } from './layout.ts';
-import { epochName, finalName, TOL_ABS, TOL_REL } from './names.ts';
+import { TOL_ABS, TOL_REL } from './names.ts';
 import type { Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
 
@@ -55,26 +59,29 @@ interface Row {
   epoch: string;
   quantity: string;
   reference: number | undefined;
-  /** The workbook's defined name and its float64 value. */
-  name: string;
+  /** The formula reading the workbook's value, and its float64 value. */
+  ref: string;
   value: number;
   gradient?: boolean;
 }
 
-function rowsOf(plan: Plan, run: WorkbookRun, ref: Reference): Row[] {
+/** How a formula reads quantity q of epoch k (k undefined: the final parameters). */
+export type ValueRef = (quantity: string, epoch: number | undefined) => string;
+
+function rowsOf(plan: Plan, run: WorkbookRun, ref: Reference, at: ValueRef): Row[] {
   const { net, split } = plan;
   const rows: Row[] = [];
   run.epochs.forEach(({ params, values }, i) => {
     const k = i + 1, r = ref.epochs[i];
     const epoch = String(k);
-    rows.push({ epoch, quantity: 'L', reference: r?.loss, name: epochName('L', k), value: values[plan.loss]! });
-    for (const p of net.params) rows.push({ epoch, quantity: p, reference: r?.params[p], name: epochName(p, k), value: params[p]! });
+    rows.push({ epoch, quantity: 'L', reference: r?.loss, ref: at('L', k), value: values[plan.loss]! });
+    for (const p of net.params) rows.push({ epoch, quantity: p, reference: r?.params[p], ref: at(p, k), value: params[p]! });
     for (const p of net.params) {
       const dp = adjoint(p);
-      rows.push({ epoch, quantity: dp, reference: r?.grads[p], name: epochName(dp, k), value: values[split.map[net.grads[p]!]!]!, gradient: true });
+      rows.push({ epoch, quantity: dp, reference: r?.grads[p], ref: at(dp, k), value: values[split.map[net.grads[p]!]!]!, gradient: true });
     }
   });
-  for (const p of net.params) rows.push({ epoch: 'final', quantity: p, reference: ref.final?.[p], name: finalName(p), value: run.final[p]! });
+  for (const p of net.params) rows.push({ epoch: 'final', quantity: p, reference: ref.final?.[p], ref: at(p, undefined), value: run.final[p]! });
   return rows;
 }
 
@@ -82,7 +89,7 @@ function comparisonRow(s: SheetBuilder, row: number, x: Row, tol: Reference['tol
   s.text(0, row, x.epoch, 'label');
   const nonzero = x.gradient && x.reference !== undefined && x.reference !== 0;
   s.text(1, row, x.quantity, nonzero ? 'nonzero' : 'label');
-  s.put(3, row, { formula: x.name, result: resultOf(x.value), style: Number.isFinite(x.value) ? 'value' : 'error', numFmt: VALUE_FORMAT });
+  s.put(3, row, { formula: x.ref, result: resultOf(x.value), style: Number.isFinite(x.value) ? 'value' : 'error', numFmt: VALUE_FORMAT });
   const c = x.reference;
   if (c === undefined || !Number.isFinite(c)) {
     // Text, never a NaN or Infinity number, which would corrupt the file.
@@ -104,7 +111,7 @@ function comparisonRow(s: SheetBuilder, row: number, x: Row, tol: Reference['tol
   if (nonzero) s.text(7, row, 'non-zero gradient (the article circled these)', 'note');
 }
 
-export function comparisonSheet(plan: Plan, run: WorkbookRun, names: WorkbookLayout['names']): LayoutSheet {
+export function comparisonSheet(plan: Plan, run: WorkbookRun, names: WorkbookLayout['names'], at: ValueRef): LayoutSheet {
   const ref = referenceOf(plan.config, plan.net);
   const { rel, abs } = ref.tolerance;
   const s = new SheetBuilder('Comparison', names);
@@ -119,6 +126,6 @@ export function comparisonSheet(plan: Plan, run: WorkbookRun, names: WorkbookLay
     s.text(0, 4, 'Over many epochs float32 drifts from float64: an update smaller than half a float32 step of its parameter is lost, so FAILs late in a long run show float32 rounding, not a wrong formula.', 'note');
   }
   ['epoch', 'quantity', 'reference', 'workbook', 'abs diff', 'rel diff', 'pass', 'note'].forEach((h, i) => s.text(i, 5, h, 'header'));
-  rowsOf(plan, run, ref).forEach((x, i) => comparisonRow(s, 6 + i, x, ref.tolerance));
+  rowsOf(plan, run, ref, at).forEach((x, i) => comparisonRow(s, 6 + i, x, ref.tolerance));
   return { name: s.name, cells: s.cells, columns: [8, 12, 22, 22, 12, 12, 8, 44], frozen: { rows: 5, cols: 0 } };
 }

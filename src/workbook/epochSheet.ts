@@ -49,17 +49,10 @@ function directHelpers(plan: Plan, id: number): number[] {
   return found;
 }
 
-export function epochShape(plan: Plan): EpochShape {
+/** Each forward and backward cell's label: its name, or for a helper `part of z1`. */
+export function cellLabels(plan: Plan): Map<number, string> {
   const g = plan.split.graph;
-  const row = new Map<number, number>();
   const label = new Map<number, string>();
-  let r = FIRST_ROW;
-  const forward = r++;
-  for (const id of plan.forward) row.set(id, r++);
-  const backward = ++r;
-  r++;
-  for (const id of plan.backward) row.set(id, r++);
-  const update = ++r;
   // A helper is labelled by the first cell that uses it; walking backwards, the last owner written wins.
   const cells = [...plan.forward, ...plan.backward];
   for (const id of cells) if (!plan.split.helpers.has(id)) label.set(id, g.node(id).name!);
@@ -67,6 +60,21 @@ export function epochShape(plan: Plan): EpochShape {
     const owner = label.get(cells[i]!) ?? g.node(cells[i]!).name!;
     for (const h of directHelpers(plan, cells[i]!)) label.set(h, `part of ${owner.replace(/^part of /, '')}`);
   }
+  return label;
+}
+
+export function epochShape(plan: Plan): EpochShape {
+  const g = plan.split.graph;
+  const row = new Map<number, number>();
+  let r = FIRST_ROW;
+  const forward = r++;
+  for (const id of plan.forward) row.set(id, r++);
+  const backward = ++r;
+  r++;
+  for (const id of plan.backward) row.set(id, r++);
+  const update = ++r;
+  const label = cellLabels(plan);
+  const cells = [...plan.forward, ...plan.backward];
   const textRef = (n: Node) => (plan.split.helpers.has(n.id) ? `B${row.get(n.id)}` : n.name!);
   const text = new Map(cells.map((id) => [id, print(g, id, { style: 'text', ref: textRef })]));
   return { row, label, text, sections: { forward, backward, update } };

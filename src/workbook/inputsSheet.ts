@@ -1,14 +1,14 @@
 // The Inputs sheet: the run's settings, the data point, the learning rate and
 // the initial parameters, each in a labelled cell. The yellow cells are what
-// every formula of every epoch ultimately reads. And a hidden sheet holding the
-// configuration as JSON, so `verify` needs nothing but the workbook.
+// every formula of every epoch (or step row) ultimately reads. And a hidden
+// sheet holding the configuration as JSON, so `verify` needs nothing but the workbook.
 
 import type { Config } from '../config.ts';
 import { DEFAULT_STEP } from '../finiteDifference.ts';
 import type { Network } from '../network.ts';
 import { toText } from '../toText.ts';
-import { SheetBuilder, VALUE_FORMAT, type LayoutSheet, type WorkbookLayout } from './layout.ts';
-import { CONFIG, epochName, finalName, inputName, LR, STEP } from './names.ts';
+import { SheetBuilder, VALUE_FORMAT, type LayoutKind, type LayoutSheet, type WorkbookLayout } from './layout.ts';
+import { CONFIG, epochName, finalName, initName, inputName, LR, STEP } from './names.ts';
 import type { Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
 
@@ -40,7 +40,7 @@ function biasNote(bias: readonly boolean[]): string {
   return `; Linear layer${without.length === 1 ? '' : 's'} ${without.join(', ')} without a bias`;
 }
 
-function settings(s: SheetBuilder, plan: Plan, row: number): number {
+function settings(s: SheetBuilder, plan: Plan, row: number, kind: LayoutKind): number {
   const { config, net } = plan;
   const init = 'torchSeed' in config.init ? `torch.manual_seed(${config.init.torchSeed})` : 'explicit parameters';
   const rows: [string, string | number, string][] = [
@@ -48,7 +48,9 @@ function settings(s: SheetBuilder, plan: Plan, row: number): number {
     ['activation', config.activation, 'of the hidden layers'],
     ['output activation', config.outputActivation, 'of the output layer'],
     ['loss', config.loss, `L = ${toText(net.graph, net.loss)}`],
-    ['epochs', config.epochs, 'one sheet per epoch: forward pass, backward pass, update'],
+    ['epochs', config.epochs, kind === 'rows'
+      ? 'one row per step on the Training sheet: the parameters (the update of the row above), the forward pass, the loss, the backward pass'
+      : 'one sheet per epoch: forward pass, backward pass, update'],
     ['dtype of the run', config.dtype, config.dtype === 'float32'
       ? 'PyTorch rounds every operation to float32; this workbook computes in float64 (as every spreadsheet does) from the same initial parameters'
       : 'float64, like the spreadsheet'],
@@ -62,14 +64,15 @@ function settings(s: SheetBuilder, plan: Plan, row: number): number {
   return row;
 }
 
-function data(s: SheetBuilder, plan: Plan, run: WorkbookRun, row: number): number {
+function data(s: SheetBuilder, plan: Plan, run: WorkbookRun, row: number, kind: LayoutKind): number {
   const { config, net } = plan;
   s.text(0, row++, 'Data point and learning rate', 'section');
   const rows: [string, string, number, string][] = [
     ...net.x.map((n): [string, string, number, string] => [n, inputName(n), run.inputs[n]!, 'input']),
     ...net.y.map((n): [string, string, number, string] => [n, inputName(n), run.inputs[n]!, 'target']),
     ['lr', LR, config.lr, 'learning rate of the SGD update θ − lr·∂L/∂θ'],
-    ['h', STEP, DEFAULT_STEP, 'step of the numeric derivative (L(θ+h) − L(θ−h)) / 2h, as torch.autograd.gradcheck uses'],
+    // The rows layout has no numeric-derivative table.
+    ...(kind === 'sheets' ? [['h', STEP, DEFAULT_STEP, 'step of the numeric derivative (L(θ+h) − L(θ−h)) / 2h, as torch.autograd.gradcheck uses'] as [string, string, number, string]] : []),
   ];
   for (const [label, name, value, note] of rows) {
     s.text(0, row, label, 'label');
@@ -79,31 +82,37 @@ function data(s: SheetBuilder, plan: Plan, run: WorkbookRun, row: number): numbe
   return row;
 }
 
-function initial(s: SheetBuilder, plan: Plan, params: Record<string, number>, row: number): number {
+function initial(s: SheetBuilder, plan: Plan, params: Record<string, number>, row: number, kind: LayoutKind): number {
   const { config, net } = plan;
   const describe = describeParams(net);
-  s.text(0, row++, 'Initial parameters (entering epoch 1)', 'section');
-  if (config.epochs === 0) s.text(3, row - 1, 'final (no epochs run)', 'header');
+  const rows = kind === 'rows';
+  s.text(0, row++, rows ? 'Initial parameters (entering step 1)' : 'Initial parameters (entering epoch 1)', 'section');
+  // The rows layout's final row is on the Training sheet, even with no step run.
+  const noEpochs = config.epochs === 0 && !rows;
+  if (noEpochs) s.text(3, row - 1, 'final (no epochs run)', 'header');
   for (const p of net.params) {
+    const name = rows ? initName(p) : epochName(p, 1);
     s.text(0, row, p, 'label');
-    s.put(1, row, { value: params[p]!, name: epochName(p, 1), style: 'param', numFmt: VALUE_FORMAT });
+    s.put(1, row, { value: params[p]!, name, style: 'param', numFmt: VALUE_FORMAT });
     s.text(2, row, describe[p]!, 'note');
     // With no epoch to run, the final parameters are the initial ones.
-    if (config.epochs === 0) s.put(3, row, { formula: epochName(p, 1), result: params[p]!, name: finalName(p), style: 'value', numFmt: VALUE_FORMAT });
+    if (noEpochs) s.put(3, row, { formula: name, result: params[p]!, name: finalName(p), style: 'value', numFmt: VALUE_FORMAT });
     row++;
   }
   return row;
 }
 
-export function inputsSheet(plan: Plan, run: WorkbookRun, names: WorkbookLayout['names']): LayoutSheet {
+export function inputsSheet(plan: Plan, run: WorkbookRun, names: WorkbookLayout['names'], kind: LayoutKind): LayoutSheet {
   const s = new SheetBuilder('Inputs', names);
   const { config } = plan;
   s.text(0, 1, `xlgrad: a ${config.layers.join('-')} network (${config.activation}, ${config.loss}) trained for ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} with SGD`, 'title');
-  s.text(0, 2, 'Yellow cells are the inputs: change x, y, lr or an initial parameter and every epoch recalculates. Every other number is a live formula; names like w1_e1 are defined names (Formulas > Name Manager).', 'note');
+  s.text(0, 2, kind === 'rows'
+    ? 'Yellow cells are the inputs: change x, y, lr or an initial parameter and every step on the Training sheet recalculates. Every other number is a live formula; names like w1_init and L_col (a column, one row per step) are defined names (Formulas > Name Manager).'
+    : 'Yellow cells are the inputs: change x, y, lr or an initial parameter and every epoch recalculates. Every other number is a live formula; names like w1_e1 are defined names (Formulas > Name Manager).', 'note');
   ['setting', 'value', 'note'].forEach((h, i) => s.text(i, 3, h, 'header'));
-  let row = settings(s, plan, 4) + 1;
-  row = data(s, plan, run, row) + 1;
-  initial(s, plan, run.epochs[0]?.params ?? run.final, row);
+  let row = settings(s, plan, 4, kind) + 1;
+  row = data(s, plan, run, row, kind) + 1;
+  initial(s, plan, run.epochs[0]?.params ?? run.final, row, kind);
   return { name: s.name, cells: s.cells, columns: [24, 22, 60, 22], frozen: { rows: 3, cols: 0 } };
 }
 

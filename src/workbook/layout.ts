@@ -5,8 +5,9 @@
 //
 // The interface (kept stable on purpose):
 //   WorkbookLayout = { sheets: LayoutSheet[]; names: { [name]: { sheet, address } } }
-//   LayoutSheet    = { name, cells: LayoutCell[], columns?: widths (A, B, …),
-//                      frozen?: { rows, cols }, hidden? }
+//                      (address: a cell `B3`, or for a column name a range `B3:B102`)
+//   LayoutSheet    = { name, cells: LayoutCell[], filled?: FilledColumn[],
+//                      columns?: widths (A, B, …), frozen?: { rows, cols }, hidden? }
 //   LayoutCell     = { address: 'B3',
 //                      value?:   number | string | boolean   (a constant; strings are always text),
 //                      formula?: string     (no leading '='; references are defined names or
@@ -15,18 +16,27 @@
 //                                            engine's float64 number; never NaN or ±Infinity),
 //                      name?:    string     (the workbook-level defined name of this cell),
 //                      style?:   CellStyle, numFmt?: string }
-// Names follow ./names.ts (w1_e1, z3_e1, dL_dw8_e1, w1_final, x_1, lr, …).
+//   FilledColumn   = one formula filled down a column, row after row (the rows
+//                      layout's thousands of steps, kept compact); sheetCells(sheet)
+//                      gives its cells as LayoutCells.
+// Names follow ./names.ts (w1_e1, z3_e1, dL_dw8_e1, w1_final, x_1, lr, L_col, …).
 //
-// Sheets: Inputs (settings, data, initial parameters), one sheet per epoch
-// (forward pass, backward pass, update, and the numeric derivative table),
-// Comparison (the article's Figure 12), and a hidden config sheet. A config
-// a workbook cannot show (supported.ts) is refused before anything is built.
+// Two layouts of the same run. `sheets`: Inputs (settings, data, initial
+// parameters), one sheet per epoch (forward pass, backward pass, update, and the
+// numeric derivative table), Comparison (the article's Figure 12), and a hidden
+// config sheet. `rows`: Inputs, one Training sheet with a row per optimizer step
+// (rowsSheet.ts), Comparison when a PyTorch recording of the run exists, and the
+// config sheet. A config a workbook cannot show (supported.ts) is refused before
+// anything is built.
 
 import type { Config } from '../config.ts';
+import { findFixture } from '../fixtures.ts';
 import { comparisonSheet } from './comparisonSheet.ts';
 import { configSheet, inputsSheet } from './inputsSheet.ts';
 import { epochShape, epochSheet, numericCellsPerEpoch } from './epochSheet.ts';
-import { planWorkbook } from './plan.ts';
+import { epochName, finalName } from './names.ts';
+import { planWorkbook, type Plan } from './plan.ts';
+import { rowsColumns, rowsSheet, trainingRef } from './rowsSheet.ts';
 import { runWorkbook } from './runWorkbook.ts';
 
 export type CellStyle =
@@ -43,9 +53,29 @@ export interface LayoutCell {
   numFmt?: string;
 }
 
+/**
+ * Cells from row `from` down, one per value: a formula filled down the column,
+ * each row's references moving with it as a spreadsheet's fill-down moves them,
+ * or (without `formula`) constants. Row r's formula is
+ * text[0] + ref(0) + text[1] + … + text[n], where ref(i) is column refs[i].col
+ * at row r + refs[i].rows.
+ */
+export interface FilledColumn {
+  /** 0 = A. */
+  col: number;
+  from: number;
+  formula?: { text: string[]; refs: { col: number; rows: number }[] };
+  /** Each row's cached result (the engine's float64 value), or its constant. NaN and ±Infinity are written as #NUM! in the 'error' style. */
+  values: Float64Array;
+  style?: CellStyle;
+  numFmt?: string;
+}
+
 export interface LayoutSheet {
   name: string;
   cells: LayoutCell[];
+  /** Columns of repeated formulas, beside `cells` (never at the same address). */
+  filled?: FilledColumn[];
   /** Column widths in characters, from column A. */
   columns?: number[];
   frozen?: { rows: number; cols: number };
@@ -57,10 +87,15 @@ export interface WorkbookLayout {
   names: Record<string, { sheet: string; address: string }>;
 }
 
+export type LayoutKind = 'sheets' | 'rows';
+
 export interface LayoutOptions {
+  /** One sheet per epoch, or one row per optimizer step; default: `sheets` up to ROWS_ABOVE_STEPS steps, `rows` above. */
+  layout?: LayoutKind;
   /**
    * The numeric-derivative table (a forward pass per parameter at θ ± h).
    * 'auto' (default) includes it when it needs at most NUMERIC_CELL_LIMIT cells per epoch.
+   * The sheets layout only: the rows layout has no numeric table.
    */
   numeric?: boolean | 'auto';
 }
@@ -79,19 +114,54 @@ export class WorkbookTooLarge extends Error {
   readonly userFacing = true;
 }
 
+/** Runs longer than this many optimizer steps are laid out as rows by default. */
+export const ROWS_ABOVE_STEPS = 50;
+/** The rows layout writes its step rows compactly (FilledColumn) and streams them to the file; this bounds the cells it lays out. */
+export const MAX_ROWS_CELLS = 10_000_000;
+
+/** Optimizer steps of a run: epochs × batches per epoch. */
+export function stepsOf(config: Config): number {
+  return config.epochs * Math.ceil(config.x.length / config.batchSize);
+}
+
+/** The layout a run gets when none is asked for. */
+export function defaultLayout(config: Config): LayoutKind {
+  return stepsOf(config) > ROWS_ABOVE_STEPS ? 'rows' : 'sheets';
+}
+
 export function layoutWorkbook(config: Config, options: LayoutOptions = {}): WorkbookLayout {
-  const plan = planWorkbook(config);
+  const rows = (options.layout ?? defaultLayout(config)) === 'rows';
+  // supported(config) first, in planWorkbook, before any graph is built.
+  const plan = planWorkbook(config, undefined, rows ? 'addresses' : 'names');
+  return rows ? rowsLayout(plan) : sheetsLayout(plan, options);
+}
+
+function sheetsLayout(plan: Plan, options: LayoutOptions): WorkbookLayout {
+  const { config } = plan;
   const perEpoch = numericCellsPerEpoch(plan);
   const numeric = options.numeric === true || ((options.numeric ?? 'auto') === 'auto' && perEpoch <= NUMERIC_CELL_LIMIT);
   checkSize(plan.net.params.length, plan.forward.length + plan.backward.length, numeric ? perEpoch : 0, config.epochs);
   const run = runWorkbook(plan);
   const layout: WorkbookLayout = { sheets: [], names: {} };
-  layout.sheets.push(inputsSheet(plan, run, layout.names));
+  layout.sheets.push(inputsSheet(plan, run, layout.names, 'sheets'));
   const shape = config.epochs > 0 ? epochShape(plan) : undefined;
   for (let k = 1; k <= config.epochs; k++) {
     layout.sheets.push(epochSheet(plan, shape!, run, k, { numeric, numericCells: perEpoch }, layout.names));
   }
-  layout.sheets.push(comparisonSheet(plan, run, layout.names));
+  layout.sheets.push(comparisonSheet(plan, run, layout.names, (q, k) => (k === undefined ? finalName(q) : epochName(q, k))));
+  layout.sheets.push(configSheet(config, layout.names));
+  return layout;
+}
+
+function rowsLayout(plan: Plan): WorkbookLayout {
+  const { config } = plan;
+  checkRowsSize(plan);
+  const run = runWorkbook(plan);
+  const layout: WorkbookLayout = { sheets: [], names: {} };
+  layout.sheets.push(inputsSheet(plan, run, layout.names, 'rows'));
+  layout.sheets.push(rowsSheet(plan, run, layout.names));
+  // Against the engine's own float64 run the comparison would only repeat verify; against PyTorch it is the point.
+  if (findFixture(config)) layout.sheets.push(comparisonSheet(plan, run, layout.names, trainingRef(plan)));
   layout.sheets.push(configSheet(config, layout.names));
   return layout;
 }
@@ -105,6 +175,22 @@ function checkSize(params: number, graphCells: number, numericCells: number, epo
   }
   if (epochs * (2 * params + 1) + params + 10 > MAX_ROWS || graphCells + params + 20 > MAX_ROWS) {
     throw new WorkbookTooLarge(`workbook: ${what} need more than Excel's ${MAX_ROWS.toLocaleString('en-US')} rows per sheet (use fewer epochs or a smaller network)`);
+  }
+}
+
+/** The rows layout's size, counted from the plan: a column per quantity and helper, a row per step. */
+function checkRowsSize(plan: Plan): void {
+  const steps = stepsOf(plan.config);
+  const columns = rowsColumns(plan);
+  const what = `${plan.net.params.length.toLocaleString('en-US')} parameters × ${steps.toLocaleString('en-US')} steps`;
+  if (columns > MAX_COLUMNS) {
+    throw new WorkbookTooLarge(`workbook: the rows layout of ${what} needs ${columns.toLocaleString('en-US')} columns, more than Excel's ${MAX_COLUMNS.toLocaleString('en-US')} (use --layout sheets or a smaller network)`);
+  }
+  if (steps + 3 > MAX_ROWS) {
+    throw new WorkbookTooLarge(`workbook: the rows layout of ${what} needs ${(steps + 3).toLocaleString('en-US')} rows, more than Excel's ${MAX_ROWS.toLocaleString('en-US')} (use fewer epochs)`);
+  }
+  if (steps * columns > MAX_ROWS_CELLS) {
+    throw new WorkbookTooLarge(`workbook: the rows layout of ${what} needs ${(steps * columns).toLocaleString('en-US')} cells; at most ${MAX_ROWS_CELLS.toLocaleString('en-US')} are written (use fewer epochs or a smaller network)`);
   }
 }
 
@@ -138,6 +224,46 @@ export class SheetBuilder {
   text(col: number, row: number, value: string, style: CellStyle = 'text'): string {
     return this.put(col, row, { value, style });
   }
+}
+
+/** Column letters and row: the address of a cell. */
+export const addressAt = (col: number, row: number): string => columnName(col) + row;
+
+/** Row `row`'s formula of a filled column. */
+export function filledFormula(f: FilledColumn, row: number): string {
+  const { text, refs } = f.formula!;
+  let s = text[0]!;
+  for (let i = 0; i < refs.length; i++) s += columnName(refs[i]!.col) + (row + refs[i]!.rows) + text[i + 1]!;
+  return s;
+}
+
+/** Row `row` of a filled column as a LayoutCell. */
+export function filledCell(f: FilledColumn, row: number): LayoutCell {
+  const v = f.values[row - f.from]!;
+  const address = addressAt(f.col, row);
+  const style = Number.isFinite(v) ? f.style : 'error';
+  const look = { ...(style ? { style } : {}), ...(f.numFmt ? { numFmt: f.numFmt } : {}) };
+  return f.formula ? { address, formula: filledFormula(f, row), result: resultOf(v), ...look } : { address, value: v, ...look };
+}
+
+/** A filled column's cells, one LayoutCell per row. */
+export function filledCells(f: FilledColumn): LayoutCell[] {
+  return Array.from(f.values, (_, i) => filledCell(f, f.from + i));
+}
+
+/** Every cell of a sheet, its filled columns' included. */
+export function sheetCells(sheet: LayoutSheet): LayoutCell[] {
+  return sheet.filled?.length ? [...sheet.cells, ...sheet.filled.flatMap(filledCells)] : sheet.cells;
+}
+
+/** How many formula cells the workbook has. */
+export function formulaCount(layout: WorkbookLayout): number {
+  let n = 0;
+  for (const s of layout.sheets) {
+    for (const c of s.cells) if (c.formula !== undefined) n++;
+    for (const f of s.filled ?? []) if (f.formula) n += f.values.length;
+  }
+  return n;
 }
 
 export const VALUE_FORMAT = '0.000000000000000';

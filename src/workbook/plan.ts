@@ -22,6 +22,9 @@ export const MAX_FORMULA_DEPTH = 32;
 /** The longest cell address: XFD1048576. */
 const ADDRESS_LENGTH = 10;
 
+/** How formulas refer to quantities: by defined name (`w3_e2`, the sheets layout) or by the address of this row's cell (`D4`, the rows layout). */
+export type References = 'names' | 'addresses';
+
 export interface Plan {
   config: Config;
   net: Network;
@@ -59,9 +62,10 @@ function centralGraph(): Plan['central'] {
 }
 
 /** The longest way `node` is referenced anywhere in the workbook of a run with `epochs` epochs. */
-function refLength(node: Node, epochs: number): number {
+function refLength(node: Node, epochs: number, refs: References): number {
   const name = node.name!;
   if (node.op === 'input') return inputName(name).length;
+  if (refs === 'addresses') return ADDRESS_LENGTH;
   const ref = epochName(name, epochs + 1).length;
   // A parameter inside a numeric pass prints as (w1_e1 + fd_h).
   return node.op === 'param' ? ref + 9 : ref;
@@ -104,13 +108,13 @@ function readingOrder(split: Split, cells: number[], gradients: Set<number>): nu
 }
 
 /** The plan of `config`'s workbook; a config no workbook can show is refused first (supported.ts), before any graph is built. */
-export function planWorkbook(config: Config, net?: Network): Plan {
+export function planWorkbook(config: Config, net?: Network, refs: References = 'names'): Plan {
   supported(config);
   net ??= networkOf(config);
   const split = splitFormulas(net.graph, {
     maxLength: MAX_FORMULA_LENGTH,
     maxDepth: MAX_FORMULA_DEPTH,
-    refLength: (n) => refLength(n, config.epochs),
+    refLength: (n) => refLength(n, config.epochs, refs),
     helperLength: ADDRESS_LENGTH,
   });
   const loss = split.map[net.loss]!;
