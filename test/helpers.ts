@@ -64,3 +64,11 @@ export function snapshot(name: string, text: string): string {
   else writeFileSync(changed, text);
   return committed;
 }
+
+/** `xlgrad …argv` run in this process (much faster than a child process), as plain data. */
+export async function xlgradInProcess(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const { main } = await import('../src/cli/main.ts');
+  const out: string[] = [], err: string[] = [];
+  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out, err };
+}

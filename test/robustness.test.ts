@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { xlgradInProcess } from './helpers.ts';
 import { writeOutput } from '../src/cli/writeOutput.ts';
 import { ARTICLE } from '../src/config.ts';
 import { MAX_JSON_DEPTH, parseJson } from '../src/parseJson.ts';
@@ -38,11 +38,7 @@ function save(bytes: Uint8Array | string, name = `file${++saved}`): string {
 }
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-async function xlgrad(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [], err: string[] = [];
-  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out, err };
-}
+const xlgrad = xlgradInProcess;
 
 /** The one line of a refusal: exit 2, nothing on stdout, one line on stderr without control characters. */
 async function refused(...argv: string[]): Promise<string> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { xlgradInProcess } from './helpers.ts';
 import { MAX_WORKBOOK_BYTES } from '../src/cli/verify.ts';
 import { ARTICLE } from '../src/config.ts';
 import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
@@ -14,11 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'xlgrad-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function xlgrad(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [], err: string[] = [];
-  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out, err };
-}
+const xlgrad = xlgradInProcess;
 
 /** A one-line error and exit 2, as every bad input must give. */
 async function refused(...argv: string[]): Promise<string> {

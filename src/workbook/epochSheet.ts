@@ -16,7 +16,7 @@ import { adjoint, adjointOf } from '../names.ts';
 import { print } from '../print.ts';
 import { columnName, DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { epochName, finalName, inputName, LR, minusName, numericName, plusName, STEP } from './names.ts';
-import type { Plan } from './plan.ts';
+import { inside, type Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
 
 /** What is the same on every epoch sheet: where each cell goes, its label and its formula as maths. */
@@ -34,20 +34,7 @@ const PASS_COL = NUM_COL + 5;
 const FIRST_ROW = 4;
 
 /** Helpers directly inside the definition of `id` (not inside another cell). */
-function directHelpers(plan: Plan, id: number): number[] {
-  const g = plan.split.graph;
-  const found: number[] = [];
-  const stack = [g.node(id).args[0]!];
-  const seen = new Set<number>();
-  while (stack.length) {
-    const n = g.node(stack.pop()!);
-    if (seen.has(n.id)) continue;
-    seen.add(n.id);
-    if (plan.split.helpers.has(n.id)) found.push(n.id);
-    else if (n.name === undefined) stack.push(...n.args);
-  }
-  return found;
-}
+const directHelpers = (plan: Plan, id: number): number[] => inside(plan.split.graph, id, (n) => plan.split.helpers.has(n.id));
 
 /** Each forward and backward cell's label: its name, or for a helper `part of z1`. */
 export function cellLabels(plan: Plan): Map<number, string> {

@@ -71,9 +71,12 @@ function refLength(node: Node, epochs: number, refs: References): number {
   return node.op === 'param' ? ref + 9 : ref;
 }
 
-/** The cells (lets) the definition of let `id` refers to. */
-function reads(split: Split, id: number): number[] {
-  const g = split.graph;
+/**
+ * The nodes `pick` chooses inside the definition of let `id`, without looking
+ * inside them or inside any other named node: the cells a formula refers to
+ * (pick lets), or the helper cells written into it directly (pick helpers).
+ */
+export function inside(g: Graph, id: number, pick: (n: Node) => boolean): number[] {
   const found: number[] = [];
   const stack = [g.node(id).args[0]!];
   const seen = new Set<number>();
@@ -81,11 +84,14 @@ function reads(split: Split, id: number): number[] {
     const n = g.node(stack.pop()!);
     if (seen.has(n.id)) continue;
     seen.add(n.id);
-    if (n.op === 'let') found.push(n.id);
-    else stack.push(...n.args);
+    if (pick(n)) found.push(n.id);
+    else if (n.name === undefined) stack.push(...n.args);
   }
   return found;
 }
+
+/** The cells (lets) the definition of let `id` refers to. */
+const reads = (split: Split, id: number): number[] => inside(split.graph, id, (n) => n.op === 'let');
 
 /**
  * The backward cells in reading order: the adjoints in the order reverse mode

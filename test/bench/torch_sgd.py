@@ -40,6 +40,16 @@ def timed(step, steps):
     return seconds, loss.item()
 
 
+def sgd_step(model, criterion, opt, x, y):
+    """One training step as the benchmarks time it: zero_grad, forward, backward, step."""
+    def step():
+        opt.zero_grad()
+        loss = criterion(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+    return step
+
 def article(steps, dtype):
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(1, 2), nn.ReLU(), nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 1)).to(dtype)
@@ -48,12 +58,7 @@ def article(steps, dtype):
     criterion = nn.MSELoss(reduction="sum")
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
 
-    def step():
-        opt.zero_grad()
-        loss = criterion(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
+    step = sgd_step(model, criterion, opt, x, y)
 
     seconds, loss = timed(step, steps)
     return {"seconds": seconds, "loss": loss}
@@ -76,12 +81,7 @@ def dataset(steps, dtype, spec):
     criterion = nn.MSELoss()
     opt = torch.optim.SGD(model.parameters(), lr=spec["lr"])
 
-    def step():
-        opt.zero_grad()
-        loss = criterion(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
+    step = sgd_step(model, criterion, opt, x, y)
 
     check = [step().item() for _ in range(spec.get("check", 0))]
     seconds, loss = timed(step, steps)
