@@ -56,6 +56,8 @@ export interface EpochSummary {
 
 export interface Trace {
   config: Config;
+  /** Only every Nth step (and the last) is recorded: how many. */
+  every?: number;
   steps: StepTrace[];
   epochs: EpochTrace[] | EpochSummary[];
   final: Params;
@@ -71,6 +73,8 @@ export interface TraceOptions {
   numeric?: boolean;
   /** Include every node's and gradient's formula as plain text (`expressions`). */
   expressions?: boolean;
+  /** Record every Nth step in full (and the last); the others still train, and count in the epochs' mean losses. Default 1. */
+  every?: number;
   /** Called after each epoch, for progress on long runs. */
   onEpoch?: (epoch: number, epochs: number) => void;
 }
@@ -119,17 +123,19 @@ function epochOf(s: StepTrace, step: Step): EpochTrace {
  * starts: refused past the limits (limits.ts), finite differences left out when
  * they alone would pass the work limit.
  */
-function budget(config: Config, net: Network, numeric: boolean): { numeric: boolean; note?: string } {
-  const steps = config.epochs * batchesOf(config.x.length, config.batchSize).length;
+function budget(config: Config, net: Network, numeric: boolean, every: number): { numeric: boolean; note?: string } {
+  const all = config.epochs * batchesOf(config.x.length, config.batchSize).length;
+  // Steps recorded in full: every `every`-th and the last.
+  const steps = Math.min(all, Math.floor(all / every) + 1);
   const P = net.params.length;
   const count = (n: number) => n.toLocaleString('en-US');
   const perStep = net.params.length * 4 + net.nodes.length + net.outputs.length + 8;
   if (steps * perStep > MAX_TRACE_NUMBERS) {
-    throw new ConfigError(`epochs: a trace of ${count(steps)} steps would hold about ${count(steps * perStep)} numbers; at most ${count(MAX_TRACE_NUMBERS)} are allowed (trace fewer epochs)`);
+    throw new ConfigError(`epochs: a trace recording ${count(steps)} steps would hold about ${count(steps * perStep)} numbers; at most ${count(MAX_TRACE_NUMBERS)} are allowed (trace fewer epochs, or record every Nth step with --every N)`);
   }
-  const base = steps * net.graph.nodes.length;
+  const base = all * net.graph.nodes.length;
   if (base > MAX_TRACE_WORK) {
-    throw new ConfigError(`epochs: a trace of ${count(steps)} steps would evaluate ${count(base)} graph nodes; at most ${count(MAX_TRACE_WORK)} are allowed (trace fewer epochs or smaller batches)`);
+    throw new ConfigError(`epochs: a trace of ${count(all)} steps would evaluate ${count(base)} graph nodes; at most ${count(MAX_TRACE_WORK)} are allowed (trace fewer epochs or smaller batches)`);
   }
   const fd = steps * 2 * P * (net.loss + 1);
   if (numeric && base + fd > MAX_TRACE_WORK) {
@@ -139,56 +145,64 @@ function budget(config: Config, net: Network, numeric: boolean): { numeric: bool
 }
 
 export function trace(config: Config, options: TraceOptions = {}, net: Network = networkOf(config)): Trace {
-  const fullBatch = batchesOf(config.x.length, config.batchSize).length === 1;
-  const plan = budget(config, net, options.numeric !== false);
+  const batches = batchesOf(config.x.length, config.batchSize).length;
+  const fullBatch = batches === 1;
+  const every = options.every ?? 1;
+  const total = config.epochs * batches;
+  const plan = budget(config, net, options.numeric !== false, every);
   const steps: StepTrace[] = [];
   const epochs: (EpochTrace | EpochSummary)[] = [];
-  const result: Trace = { config, steps, epochs: epochs as EpochTrace[], final: initialParams(net, config) };
+  const result: Trace = { config, ...(every > 1 ? { every } : {}), steps, epochs: epochs as EpochTrace[], final: initialParams(net, config) };
   if (options.expressions) result.expressions = expressionsOf(net);
   if (plan.note) result.notes = [plan.note];
   const run = train(config, { symbolic: true, net });
-  let epochSteps: StepTrace[] = [];
+  // A mini-batch epoch's summary, kept as running sums so unrecorded steps still count.
+  let open: { epoch: number; params: Params; first: number; last: number; sum: number; count: number; diverged: boolean } | undefined;
+  let lastEpoch = 0;
   const closeEpoch = () => {
-    if (fullBatch || epochSteps.length === 0) return;
-    const first = epochSteps[0]!, last = epochSteps.at(-1)!;
-    epochs.push({
-      epoch: first.epoch, params: first.params,
-      loss: epochSteps.reduce((sum, s) => sum + s.loss, 0) / epochSteps.length,
-      steps: [first.step, last.step],
-      ...(last.diverged ? { diverged: true as const } : {}),
-    });
-    epochSteps = [];
+    if (!open) return;
+    lastEpoch = open.epoch;
+    if (!fullBatch && (open.epoch % every === 0 || open.epoch === config.epochs || open.diverged)) {
+      epochs.push({ epoch: open.epoch, params: open.params, loss: open.sum / open.count, steps: [open.first, open.last], ...(open.diverged ? { diverged: true as const } : {}) });
+    }
+    open = undefined;
   };
   for (let r = run.next(); !r.done; r = run.next()) {
     const s = r.value;
-    if (epochSteps.length && epochSteps[0]!.epoch !== s.epoch) {
+    if (open && open.epoch !== s.epoch) {
       closeEpoch();
       options.onEpoch?.(s.epoch - 1, config.epochs);
     }
-    const rec = stepTrace(s, plan.numeric);
-    steps.push(rec);
-    epochSteps.push(rec);
-    const epoch = fullBatch ? epochOf(rec, s) : undefined;
-    if (epoch) epochs.push(epoch);
+    open ??= { epoch: s.epoch, params: s.params, first: s.step, last: s.step, sum: 0, count: 0, diverged: false };
+    open.last = s.step;
+    open.sum += s.loss;
+    open.count++;
     const where = fullBatch ? `epoch ${s.epoch}` : `step ${s.step} (epoch ${s.epoch}, batch ${s.batch})`;
-    if (!Number.isFinite(s.loss)) {
-      rec.diverged = true;
-      if (epoch) epoch.diverged = true;
+    const bad = Number.isFinite(s.loss) ? s.net.params.find((p) => !Number.isFinite(s.next[p]!)) : undefined;
+    const diverged = !Number.isFinite(s.loss) || bad !== undefined;
+    // Every `every`-th step is recorded in full, and the last one and the one that diverged.
+    if (s.step % every === 0 || s.step === total || diverged) {
+      const rec = stepTrace(s, plan.numeric);
+      steps.push(rec);
+      const epoch = fullBatch ? epochOf(rec, s) : undefined;
+      if (epoch) epochs.push(epoch);
+      if (diverged) {
+        rec.diverged = true;
+        if (epoch) epoch.diverged = true;
+      }
+    }
+    if (diverged) {
+      open.diverged = true;
       result.diverged = true;
-      result.message = `training diverged: the loss became ${s.loss} at ${where} (try a smaller lr)`;
+      result.message = bad === undefined
+        ? `training diverged: the loss became ${s.loss} at ${where} (try a smaller lr)`
+        : `training diverged: ${bad} became ${s.next[bad]} in the update of ${where} (try a smaller lr)`;
+      if (bad !== undefined) result.final = s.next;
       break;
     }
     result.final = s.next;
-    const bad = s.net.params.find((p) => !Number.isFinite(s.next[p]!));
-    if (bad) {
-      rec.diverged = true;
-      if (epoch) epoch.diverged = true;
-      result.diverged = true;
-      result.message = `training diverged: ${bad} became ${s.next[bad]} in the update of ${where} (try a smaller lr)`;
-      break;
-    }
   }
   closeEpoch();
-  if (steps.length) options.onEpoch?.(steps.at(-1)!.epoch, config.epochs);
+  if (lastEpoch) options.onEpoch?.(lastEpoch, config.epochs);
   return result;
 }

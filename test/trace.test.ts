@@ -27,3 +27,25 @@ describe('trace(config) bounds', () => {
     expect(() => normalizeConfig({ layers: [1, 1000, 1], x, y, lr: 0.01, epochs: 1 })).toThrow(/^batchSize: 1,000 samples × 3,001 parameters = 3,001,000 in one batch's graph; at most 2,000,000/);
   });
 });
+
+describe('trace(config, {every})', () => {
+  const config = normalizeConfig({ layers: [2, 3, 1], activation: 'tanh', loss: 'mse', x: [[0, 1], [1, 0], [1, 1], [0, 0], [0.5, 0.5]], y: [[1], [1], [0], [0], [1]], batchSize: 2, lr: 0.1, epochs: 7 });
+  const all = trace(config, { numeric: false });
+  const some = trace(config, { numeric: false, every: 4 });
+
+  it('records every 4th step and the last, each equal to the full trace\'s', () => {
+    expect(some.every).toBe(4);
+    expect(some.steps.map((s) => s.step)).toEqual([4, 8, 12, 16, 20, 21]);
+    expect(some.steps).toEqual(all.steps.filter((s) => s.step % 4 === 0 || s.step === 21));
+  });
+
+  it("records every 4th epoch's summary and the last, with the mean loss over all of the epoch's steps", () => {
+    expect(some.epochs).toEqual(all.epochs.filter((e) => e.epoch % 4 === 0 || e.epoch === 7));
+    expect(some.final).toEqual(all.final);
+  });
+
+  it('lets a million-epoch run through the document bound that refuses it whole', () => {
+    const million = normalizeConfig({ layers: [1, 2, 2, 1], x: [1], y: [1], lr: 0.01, epochs: 1_000_000 });
+    expect(() => trace({ ...million, epochs: 1_000_000 }, { every: 1 })).toThrow(/--every N/);
+  });
+});
