@@ -3,7 +3,9 @@ import ExcelJS from 'exceljs';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { xlgradInProcess } from './helpers.ts';
 import { ARTICLE, normalizeConfig } from '../src/config.ts';
 import { initialParams, networkOf } from '../src/trace.ts';
 import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
@@ -644,5 +646,18 @@ describe.skipIf(SKIP_LIBREOFFICE)('xlgrad check <course template> through LibreO
   it('xlgrad check correct.xlsx (columns reordered) exits 0 with every checked cell agreeing', async () => {
     const r = await xlgradCheck(save(await courseWorkbook([REORDERED])));
     expect([r.status, r.err, r.out.at(-1)!.replace(/\d+ checked/, 'N checked')]).toEqual([0, [], 'all N checked cells agree with the engine (0 mismatches).']);
+  });
+});
+
+describe('the example workbooks in examples/ (the README runs these)', () => {
+  const example = (name: string) => join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', name);
+  it('xlgrad check examples/course.xlsx --recalc builtin agrees (exit 0)', async () => {
+    const r = await xlgradInProcess('check', example('course.xlsx'), '--recalc', 'builtin', '--json');
+    expect([r.code, JSON.parse(r.out.join('\n')).verdict]).toEqual([0, 'agree']);
+  });
+  it('xlgrad check examples/course-buggy.xlsx --recalc builtin names ∂E/∂w3 of iteration 1 as the one root cause (exit 1)', async () => {
+    const r = await xlgradInProcess('check', example('course-buggy.xlsx'), '--recalc', 'builtin', '--json');
+    const doc = JSON.parse(r.out.join('\n'));
+    expect([r.code, doc.verdict, doc.runs[0].rootCauses.map((c: { quantity: string; cell: string }) => [c.quantity, c.cell])]).toEqual([1, 'mismatch', [['dL_dw3_e1', 'Sheet1!AA5']]]);
   });
 });
