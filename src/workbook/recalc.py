@@ -341,8 +341,24 @@ def watch_caller(profile_dir):
     xlgrad starts this script in a process group of its own (so a terminal's Ctrl-C cannot reach
     it) and kills that group itself on exit or signal; a SIGKILL gives it no chance to. Its end of
     our stdin pipe is closed by the kernel whatever happened, so a thread blocked reading stdin
-    wakes on end-of-file, deletes the profile and kills the whole group: this process, oosplash
-    and soffice.bin."""
+    wakes on end-of-file, kills the rest of the group (oosplash, soffice.bin), waits until they
+    are gone (an office still shutting down writes into its profile), deletes the profile, and
+    ends this process."""
+    def others():
+        mine, group = os.getpid(), os.getpgrp()
+        found = []
+        for name in os.listdir("/proc") if os.path.isdir("/proc") else []:
+            if not name.isdigit() or int(name) == mine:
+                continue
+            try:
+                with open("/proc/%s/stat" % name) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[2]) == group and fields[0] != "Z":
+                    found.append(int(name))
+            except (OSError, IndexError, ValueError):
+                pass
+        return found
+
     def run():
         try:
             while os.read(0, 4096):
@@ -351,6 +367,18 @@ def watch_caller(profile_dir):
             pass
         if FINISHED.is_set():
             return  # the run is over and its output written: nothing left to abandon
+        ABANDONED.set()  # the main thread, losing its office, must not end this process first
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            alive = others()
+            if not alive:
+                break
+            for pid in alive:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.05)
         shutil.rmtree(profile_dir, ignore_errors=True)
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
@@ -359,9 +387,19 @@ def watch_caller(profile_dir):
 
 # Set once the office is stopped and the result known, before it is printed.
 FINISHED = threading.Event()
+# Set when the caller has gone and the watcher is cleaning up; it ends the process when done.
+ABANDONED = threading.Event()
 
 
 def main(argv):
+    try:
+        return run_main(argv)
+    finally:
+        if ABANDONED.is_set():
+            time.sleep(30)  # the watcher kills this process once the profile is removed
+
+
+def run_main(argv):
     if len(argv) not in (2, 3):
         print(json.dumps({"error": "usage: recalc.py BOOK.xlsx [PROFILE_DIR]"}))
         return 2
