@@ -31,3 +31,31 @@ export const MAX_BATCH_GRAPH = 2_000_000;
 export const MAX_TRACE_WORK = 2e9;
 /** Numbers a trace document may hold (its JSON takes about 20 bytes a number). */
 export const MAX_TRACE_NUMBERS = 10_000_000;
+
+// Files a user names, and what is inside them.
+
+/** A learner's workbook given to `check`: a hand-built 1-2-2-1 workbook is tens of kilobytes; 20 MB leaves room for pictures and notes. */
+export const MAX_CHECK_WORKBOOK_BYTES = 20 * 1024 * 1024;
+/** A workbook given to `verify` (xlgrad's own exports reach a few MB at their cell limit). */
+export const MAX_VERIFY_WORKBOOK_BYTES = 50 * 1024 * 1024;
+/** Cells read from a learner's workbook: a learner's network needs a few hundred; a million means something else. */
+export const MAX_READ_CELLS = 1_000_000;
+/**
+ * Inflated bytes of one zip part, declared or counted while inflating. xlgrad's
+ * largest workbook (at the layout limit) has a Comparison sheet of about 110 MB;
+ * this leaves room for twice that.
+ */
+export const MAX_PART_BYTES = 256 * 2 ** 20;
+/** Inflated bytes of all parts together; xlgrad's largest workbooks inflate to about 180 MB. */
+export const MAX_INFLATED_BYTES = 512 * 2 ** 20;
+/** Parts in one archive; xlgrad writes one sheet per epoch plus about 18 parts (3,218 at its limit). */
+export const MAX_PARTS = 10_000;
+/** Nesting of arrays and objects in any JSON read: a config nests three deep (`{"init": {"params": {…}}}`), a mapping file two. */
+export const MAX_JSON_DEPTH = 64;
+
+// Workbooks xlgrad writes.
+
+/** Cells of a sheets-layout workbook: exceljs needs about 1.5 kB of memory per cell (1 GB peak at 718,000 cells). */
+export const MAX_CELLS = 2_000_000;
+/** Cells of a rows-layout workbook, whose step rows are written compactly and streamed to the file. */
+export const MAX_ROWS_CELLS = 10_000_000;

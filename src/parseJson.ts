@@ -6,8 +6,9 @@
 
 import { escapeControls } from './csv.ts';
 
-/** Nesting of arrays and objects. A config nests three deep (`{"init": {"params": {…}}}`), a mapping file two. */
-export const MAX_JSON_DEPTH = 64;
+import { MAX_JSON_DEPTH } from './limits.ts';
+
+export { MAX_JSON_DEPTH };
 
 /**
  * Parses `text`; on a problem throws `fail(message, field)`. `field` is given

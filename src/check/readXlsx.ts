@@ -7,9 +7,9 @@ import { escapeControls } from '../csv.ts';
 import { zipPartsProblem } from '../workbook/zipLimits.ts';
 import type { Book, BookCell, DefinedName } from './book.ts';
 import { CheckError } from './checkError.ts';
+import { MAX_READ_CELLS as MAX_CELLS } from '../limits.ts';
 
-/** A learner's network needs a few hundred cells; a million means something else. */
-export const MAX_CELLS = 1_000_000;
+export { MAX_CELLS };
 
 type ExcelJsModule = typeof import('exceljs');
 

@@ -3,9 +3,9 @@
 // of wrong file gets its own one-line answer.
 
 import { CheckError } from './checkError.ts';
+import { MAX_CHECK_WORKBOOK_BYTES as MAX_WORKBOOK_BYTES } from '../limits.ts';
 
-/** A hand-built 1-2-2-1 workbook is tens of kilobytes; 20 MB leaves room for pictures and notes. */
-export const MAX_WORKBOOK_BYTES = 20 * 1024 * 1024;
+export { MAX_WORKBOOK_BYTES };
 
 const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const ZIP = [0x50, 0x4b, 0x03, 0x04];

@@ -7,7 +7,7 @@
 
 import { parseConfig, type Config } from '../config.ts';
 import { escapeControls } from '../csv.ts';
-import { MAX_CONFIG_BYTES, MAX_WORK } from '../limits.ts';
+import { MAX_CONFIG_BYTES, MAX_VERIFY_WORKBOOK_BYTES as MAX_WORKBOOK_BYTES, MAX_WORK } from '../limits.ts';
 import { paramCount } from '../names.ts';
 import { recalculatedValues } from '../workbook/columnValues.ts';
 import { compareValues, type Comparison } from '../workbook/compareValues.ts';
@@ -29,7 +29,7 @@ export const options: Option[] = [
   ['[config.json]', 'the config to compare with (default: the one stored in the workbook)'],
 ];
 
-export const MAX_WORKBOOK_BYTES = 50 * 1024 * 1024;
+export { MAX_WORKBOOK_BYTES };
 
 function readBytes(path: string): Uint8Array {
   return readUserFile(path, 'workbook', MAX_WORKBOOK_BYTES);

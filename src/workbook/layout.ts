@@ -38,6 +38,7 @@ import { epochName, finalName } from './names.ts';
 import { planWorkbook, type Plan } from './plan.ts';
 import { rowsColumns, rowsSheet, trainingRef } from './rowsSheet.ts';
 import { runWorkbook } from './runWorkbook.ts';
+import { MAX_CELLS, MAX_ROWS_CELLS } from '../limits.ts';
 
 export type CellStyle =
   | 'title' | 'note' | 'header' | 'section' | 'label' | 'text' | 'value' | 'param'
@@ -102,8 +103,7 @@ export interface LayoutOptions {
 
 /** Per epoch, the numeric table costs parameters × 2 × forward cells. */
 export const NUMERIC_CELL_LIMIT = 20_000;
-/** A bigger workbook is refused: exceljs needs about 1.5 kB of memory per cell (1 GB peak at 718,000 cells). */
-export const MAX_CELLS = 2_000_000;
+export { MAX_CELLS, MAX_ROWS_CELLS };
 /** Excel's sheet size. */
 export const MAX_ROWS = 1_048_576;
 export const MAX_COLUMNS = 16_384;
@@ -116,8 +116,7 @@ export class WorkbookTooLarge extends Error {
 
 /** Runs longer than this many optimizer steps are laid out as rows by default. */
 export const ROWS_ABOVE_STEPS = 50;
-/** The rows layout writes its step rows compactly (FilledColumn) and streams them to the file; this bounds the cells it lays out. */
-export const MAX_ROWS_CELLS = 10_000_000;
+
 
 /** Optimizer steps of a run: epochs × batches per epoch. */
 export function stepsOf(config: Config): number {

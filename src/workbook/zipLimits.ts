@@ -11,17 +11,9 @@
 
 import { escapeControls } from '../csv.ts';
 import { entryData, NotAZip, zipDirectory, type ZipEntry } from './zipDirectory.ts';
+import { MAX_INFLATED_BYTES, MAX_PART_BYTES, MAX_PARTS } from '../limits.ts';
 
-/**
- * Inflated bytes of one part. xlgrad's largest workbook (2,000,000 cells, its
- * layout limit) has a Comparison sheet of about 110 MB; this leaves room for
- * twice that.
- */
-export const MAX_PART_BYTES = 256 * 2 ** 20;
-/** Inflated bytes of all parts together; xlgrad's largest workbooks inflate to about 180 MB. */
-export const MAX_INFLATED_BYTES = 512 * 2 ** 20;
-/** Parts in one archive; xlgrad writes one sheet per epoch plus about 18 parts (3,218 at its limit). */
-export const MAX_PARTS = 10_000;
+export { MAX_INFLATED_BYTES, MAX_PART_BYTES, MAX_PARTS };
 
 /** Compressed bytes handed to the inflater at a time: each slice inflates to at most about 1,000 times its size before the count is checked. */
 const SLICE = 16 * 1024;
