@@ -2,7 +2,7 @@
 // names the field and says what is allowed.
 
 import type { Dtype } from './algebra.ts';
-import { escapeControls, parseCsv, span, targetProblem, targetWidth } from './csv.ts';
+import { escapeControls, parseCsv, shorten, span, targetProblem, targetWidth } from './csv.ts';
 import { MAX_BATCH_GRAPH, MAX_DATA_CELLS, MAX_EPOCHS, MAX_PARAMS, MAX_UNITS, MAX_WORK } from './limits.ts';
 import { bias as biasName, input, paramCount, paramNames, target, weight } from './names.ts';
 import { parseJson } from './parseJson.ts';
@@ -72,7 +72,7 @@ const fail = (field: string, msg: string): never => {
 /** A value from the input as JSON (NaN and ±Infinity as such), shortened, control characters escaped. */
 const show = (v: unknown): string => {
   const s = typeof v === 'number' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
-  return escapeControls(s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s);
+  return escapeControls(s === undefined ? String(v) : shorten(s));
 };
 /** A key from the input as a field name: bare when it is an identifier, else quoted like show. */
 const key = (k: string): string => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : show(k));

@@ -40,6 +40,9 @@ export const span = (name: (i: number) => string, n: number): string => (n > 2 ?
 // "Infinity", and an empty cell is not 0 (as Number('') would have it).
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** Text from the input cut to n characters (ending in ...), for echoing it in a message. */
+export const shorten = (s: string, n = 40): string => (s.length > n ? `${s.slice(0, n - 3)}...` : s);
+
 /**
  * Text from the input made safe to echo in a one-line message: C0 and C1
  * control characters and the line/paragraph separators become \uXXXX
@@ -47,7 +50,7 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 export const escapeControls = (s: string): string => s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 /** A cell as a quoted, shortened, escaped string: `"abc"`. */
-const quote = (s: string): string => escapeControls(JSON.stringify(s.length > 40 ? `${s.slice(0, 37)}...` : s));
+const quote = (s: string): string => escapeControls(JSON.stringify(shorten(s)));
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /**

@@ -4,7 +4,7 @@
 // leading byte-order mark (Windows Notepad writes one) is skipped. Every
 // problem is one line, with control characters escaped.
 
-import { escapeControls } from './csv.ts';
+import { escapeControls, shorten } from './csv.ts';
 
 import { MAX_JSON_DEPTH } from './limits.ts';
 
@@ -36,7 +36,6 @@ interface Frame {
   expectKey: boolean;
 }
 
-const shorten = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 3)}...` : s);
 
 /** Where a value sits, as config messages name fields: `lr`, `x[0]`, `init.params.w1`, `"a b"`. */
 function pathOf(stack: Frame[]): string {

@@ -1,7 +1,7 @@
 // Named configurations: the article's run and every recorded PyTorch fixture.
 
 import { ARTICLE, ConfigError, type Config } from './config.ts';
-import { escapeControls } from './csv.ts';
+import { escapeControls, shorten } from './csv.ts';
 import { fixtures } from './fixtures.ts';
 
 export const presets: Record<string, Config> = {
@@ -12,7 +12,7 @@ export const presets: Record<string, Config> = {
 /** A copy of the named config. Only the table's own names count: `constructor` or `__proto__` is just unknown. */
 export function preset(name: string): Config {
   if (!Object.hasOwn(presets, name)) {
-    const shown = escapeControls(JSON.stringify(name.length > 40 ? `${name.slice(0, 37)}...` : name));
+    const shown = escapeControls(JSON.stringify(shorten(name)));
     throw new ConfigError(`--preset: unknown preset ${shown} (available: ${Object.keys(presets).join(', ')})`);
   }
   return structuredClone(presets[name]!);

@@ -8,7 +8,7 @@
 
 import type { Network } from '../network.ts';
 import { adjoint } from '../names.ts';
-import { epochName, finalName, inputName, LR } from '../workbook/names.ts';
+import { epochName, finalName, inputName, LR, parseName } from '../workbook/names.ts';
 import type { Row } from './check.ts';
 import { parseQuantity, type Mapping } from './mapping.ts';
 
@@ -43,7 +43,12 @@ function argumentsOf(net: Network, key: string, epochs: number, memo: Map<number
 /** The mismatching rows whose inputs all agree, in the rows' (graph) order. */
 export function rootCauses(rows: readonly Row[], net: Network, mapping: Mapping, epochs: number): Row[] {
   const memo = new Map<number, string[]>();
-  const shown = (key: string) => key in mapping || (key.endsWith(`_e${epochs + 1}`) && finalName(key.replace(/_e\d+$/, '')) in mapping);
+  const shown = (key: string) => {
+    if (key in mapping) return true;
+    // Parameters entering the epoch after the last are the workbook's final values.
+    const n = parseName(key);
+    return n?.kind === 'epoch' && n.epoch === epochs + 1 && finalName(n.quantity) in mapping;
+  };
   // The shown quantities a key rests on: its arguments, or for one the workbook lacks, that one's arguments.
   const rests = new Map<string, string[]>();
   const restsOn = (key: string): string[] => {

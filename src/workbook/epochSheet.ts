@@ -16,7 +16,7 @@ import { adjoint, adjointOf } from '../names.ts';
 import { print } from '../print.ts';
 import { columnName, DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { epochName, finalName, inputName, LR, minusName, numericName, plusName, STEP } from './names.ts';
-import { inside, type Plan } from './plan.ts';
+import { inside, updateText, type Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
 
 /** What is the same on every epoch sheet: where each cell goes, its label and its formula as maths. */
@@ -125,7 +125,7 @@ function updateCells(s: SheetBuilder, plan: Plan, run: WorkbookRun, k: number, r
       style: Number.isFinite(v) ? 'value' : 'error',
       numFmt: VALUE_FORMAT,
     });
-    s.text(2, row++, print(update.graph, update.next, { style: 'text', ref: (n) => (n.name === 'θ' ? p : n.name === 'lr' ? 'lr' : adjoint(p)) }), 'text');
+    s.text(2, row++, updateText(plan, p), 'text');
   }
 }
 

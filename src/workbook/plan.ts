@@ -10,7 +10,9 @@ import type { Config } from '../config.ts';
 import { centralDifference } from '../finiteDifference.ts';
 import { Graph, type Node } from '../graph.ts';
 import type { Network } from '../network.ts';
+import { adjoint } from '../names.ts';
 import { sgdUpdate } from '../optimizer.ts';
+import { print } from '../print.ts';
 import { networkOf } from '../train.ts';
 import { epochName, inputName } from './names.ts';
 import { splitFormulas, type Split } from './splitFormulas.ts';
@@ -134,4 +136,10 @@ export function planWorkbook(config: Config, net?: Network, refs: References = '
     perturb: perturbGraph(),
     central: centralGraph(),
   };
+}
+
+/** The update of parameter p as plain text over names: `w8 - lr * dL_dw8`, printed from the update graph. */
+export function updateText(plan: Plan, p: string): string {
+  const { graph, next } = plan.update;
+  return print(graph, next, { style: 'text', ref: (n) => (n.name === 'θ' ? p : n.name === 'lr' ? 'lr' : adjoint(p)) });
 }

@@ -19,12 +19,11 @@
 // formula down a spreadsheet column does (FilledColumn in layout.ts).
 
 import type { Node } from '../graph.ts';
-import { adjoint } from '../names.ts';
 import { print } from '../print.ts';
 import { cellLabels } from './epochSheet.ts';
 import { addressAt, columnName, resultOf, SheetBuilder, VALUE_FORMAT, type FilledColumn, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { columnRangeName, finalName, initName, inputName, LR } from './names.ts';
-import type { Plan } from './plan.ts';
+import { updateText, type Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
 
 export const TRAINING = 'Training';
@@ -85,7 +84,7 @@ function cellRef(plan: Plan, cols: Columns) {
 
 function headers(s: SheetBuilder, plan: Plan, cols: Columns): void {
   const g = plan.split.graph;
-  const { update, net } = plan;
+  const { net } = plan;
   const label = cellLabels(plan);
   s.text(0, NAMES_ROW, 'step', 'header');
   s.text(0, MATHS_ROW, 'maths', 'header');
@@ -93,7 +92,7 @@ function headers(s: SheetBuilder, plan: Plan, cols: Columns): void {
     const c = cols.param.get(p)!;
     s.text(c, NAMES_ROW, p, 'header');
     // The update of the row above; step 1 reads the initial value on the Inputs sheet.
-    s.text(c, MATHS_ROW, print(update.graph, update.next, { style: 'text', ref: (n) => (n.name === 'θ' ? p : n.name === 'lr' ? 'lr' : adjoint(p)) }), 'note');
+    s.text(c, MATHS_ROW, updateText(plan, p), 'note');
   }
   const textRef = (n: Node) => (plan.split.helpers.has(n.id) ? columnName(cols.cell.get(n.id)!) : n.name!);
   for (const [id, c] of cols.cell) {

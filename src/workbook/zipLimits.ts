@@ -9,7 +9,7 @@
 // that lies about its size is caught without ever being held in memory. Runs
 // in Node and in the browser (DecompressionStream).
 
-import { escapeControls } from '../csv.ts';
+import { escapeControls, shorten } from '../csv.ts';
 import { entryData, NotAZip, zipDirectory, type ZipEntry } from './zipDirectory.ts';
 import { MAX_INFLATED_BYTES, MAX_PART_BYTES, MAX_PARTS } from '../limits.ts';
 
@@ -21,7 +21,7 @@ const SLICE = 16 * 1024;
 const mb = (n: number) => (n < 2 ** 20 ? `${n.toLocaleString('en-US')} bytes` : `${(n / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`);
 const limitMb = (n: number) => `${n / 2 ** 20} MB`;
 /** A part's name as the file spells it, fit for a one-line message. */
-const part = (e: ZipEntry) => escapeControls(e.name.length > 80 ? `${e.name.slice(0, 77)}...` : e.name);
+const part = (e: ZipEntry) => escapeControls(shorten(e.name, 80));
 
 /** The declared sizes: one clause saying what is wrong, or undefined. */
 function declaredProblem(entries: ZipEntry[]): string | undefined {
