@@ -17,6 +17,7 @@ import { renderChart } from './render/chart.ts';
 import { coefficientSliders, epochSlider, inputForm, paramPicker, renderProblems } from './render/controls.ts';
 import { renderCheck } from './render/check.ts';
 import { renderDownload } from './render/download.ts';
+import { renderNotice } from './render/notice.ts';
 import { observerFactory, Tracker, type Render } from './render/observe.ts';
 import { renderDerivatives } from './render/tex.ts';
 import { renderDiagram, renderForward, renderGradients, renderSgd } from './render/tables.ts';
@@ -26,17 +27,16 @@ const $ = (name: string) => document.querySelector<HTMLElement>(`[data-cell="${n
 const defaults: PageState = { input: structuredClone(DEFAULT_INPUT), coefficients: { ...FIGURE_1 }, epoch: 1, slice: 'b4' };
 const read = fromHash(location.hash, defaults);
 const state: PageState = structuredClone(read.state);
-if (read.error) {
-  $('hash').textContent = read.error;
-  $('hash').hidden = false;
-}
+renderNotice($('hash'), read.error);
+// The inputs last found valid: the only ones the URL records.
+let validInput = state.input;
 
 let lastConfig: Config | undefined;
 // Writing the URL is slow in Chromium (several ms): once per burst of changes is enough.
 let hashTimer: ReturnType<typeof setTimeout> | undefined;
 const writeHash = () => {
   clearTimeout(hashTimer);
-  hashTimer = setTimeout(() => history.replaceState(null, '', toHash(state)), 150);
+  hashTimer = setTimeout(() => history.replaceState(null, '', toHash({ ...state, input: validInput })), 150);
 };
 
 const picker = epochSlider((epoch) => {
@@ -73,6 +73,7 @@ const renders: Record<string, Render> = {
     renderProblems(el, checked, $('input'));
     if (checked.config) {
       lastConfig = checked.config;
+      validInput = state.input;
       writeHash();
     }
   },
@@ -156,11 +157,9 @@ document.querySelector<HTMLInputElement>('[data-control="upload"]')!.addEventLis
 });
 
 addEventListener('hashchange', () => {
-  if (location.hash === toHash(state)) return;
+  if (location.hash === toHash({ ...state, input: validInput })) return;
   const next = fromHash(location.hash, defaults);
-  $('hash').textContent = next.error ?? '';
-  $('hash').hidden = !next.error;
-  if (next.error) return;
+  renderNotice($('hash'), next.error);
   Object.assign(state, structuredClone(next.state));
   applyState();
 });

@@ -1,0 +1,113 @@
+// The page's fixes found by trying it in real Chromium as a learner would:
+// bounded work from a link, only valid state in the URL, printing, the charts'
+// words, the sticky epoch picker, the workbook built off the main thread,
+// accessibility, a phone's width and one vocabulary for errors.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite, launchChromium, serve } from './chromium.ts';
+
+/** A cell's element. One place to retarget when cells become `data-cell-id`. */
+const cell = (name: string) => `[data-cell="${name}"]`;
+/** The article's epoch-1 loss, as recorded by PyTorch (fixtures/pytorch/article.json). */
+const ARTICLE_LOSS = '2.8952391';
+
+let browser: Browser;
+let site: { url: string; close: () => Promise<void> };
+let out: string;
+const problems: string[] = [];
+
+async function open(hash = '', viewport = { width: 1200, height: 900 }): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    return url.startsWith(site.url) || url.startsWith('data:') || url.startsWith('blob:') ? route.continue() : route.abort();
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(site.url + hash);
+  return { page, context };
+}
+
+const loaded = (page: Page, loss = ARTICLE_LOSS, timeout = 20_000) =>
+  page.waitForFunction((l) => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent === l, loss, { timeout });
+
+const settled = (page: Page) => page.evaluate(() => {
+  const x = (window as unknown as { xlgrad: { tracker: { pending: Set<string> }; settled: () => Promise<void> } }).xlgrad;
+  return x.tracker.pending.size === 0 ? undefined : x.settled();
+});
+
+/** Whether the element's box lies within the viewport. */
+const onScreen = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  return r.height > 0 && r.top >= 0 && r.bottom <= innerHeight;
+});
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'xlgrad-fixes-'));
+  await buildSite(out);
+  site = await serve(out);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+describe('a shared link', () => {
+  it('asking for a 64-64-64-64-1 network renders the article and a message within seconds', async () => {
+    const ones = Array(64).fill(1).join(',');
+    const started = Date.now();
+    const { page, context } = await open(`#layers=64-64-64-64-1&x=${ones}&y=1&lr=0.01&epochs=5000`);
+    await loaded(page, ARTICLE_LOSS, 10_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await page.locator(cell('hash')).textContent()).toContain('layers: 64-64-64-64-1 has 12,545 parameters; at most 400 on the page; use the CLI (`xlgrad run`) for more');
+    expect(await onScreen(page, cell('hash'))).toBe(true);
+    await context.close();
+  });
+
+  it('keeps its valid parts: a bad learning rate falls back to the default, x = 2 and 3 epochs stay', async () => {
+    const { page, context } = await open('#layers=1-2-2-1&x=2&y=1&lr=abc&epochs=3');
+    await page.waitForFunction(() => document.querySelector('[data-cell="summary"]')?.textContent?.includes('after 3 epochs'));
+    expect(await page.locator('[data-field="x.0"] input[type=number]').inputValue()).toBe('2');
+    expect(await page.locator('[data-field="lr"] input').inputValue()).toBe('0.01');
+    expect(await page.locator(cell('hash')).textContent()).toContain('learning rate: must be a number, got "abc"');
+    expect(await onScreen(page, cell('hash'))).toBe(true);
+    await context.close();
+  });
+
+  it('a bad link opened while the reader is far down the page is shown where the reader is', async () => {
+    const { page, context } = await open();
+    await loaded(page);
+    await page.locator('#slice').scrollIntoViewIfNeeded();
+    await page.evaluate(() => (location.hash = '#layers=1-2-2-1&x=1&y=1&lr=-1&epochs=2'));
+    await expect.poll(() => page.locator(cell('hash')).textContent()).toContain('learning rate: must be a number > 0, got -1');
+    await expect.poll(() => onScreen(page, cell('hash'))).toBe(true);
+    await context.close();
+  });
+});
+
+describe('the URL hash', () => {
+  it('records only validated inputs: with a bad learning rate typed, moving a slider writes the last valid one, and a reload keeps every setting', async () => {
+    const { page, context } = await open();
+    await loaded(page);
+    await page.locator('[data-field="epochs"] input').fill('4');
+    await expect.poll(() => page.url()).toContain('epochs=4');
+    await page.locator('[data-field="lr"] input').fill('abc');
+    await expect.poll(() => page.locator('[data-field="lr"] .message').textContent()).toBe('learning rate: must be a number, got "abc"');
+    await page.locator(`${cell('coefficients')} input[type=range]`).first().fill('1.5');
+    await expect.poll(() => page.url()).toMatch(/coef=1\.5/);
+    expect(page.url()).toContain('lr=0.01');
+    expect(page.url()).not.toContain('abc');
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('[data-cell="summary"]')?.textContent?.includes('after 4 epochs'));
+    expect(await page.locator(cell('hash')).isHidden()).toBe(true);
+    expect(await page.locator(`${cell('coefficients')} input[type=number]`).first().inputValue()).toBe('1.5');
+    await context.close();
+  });
+});
