@@ -7,7 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activations } from '../notebooks/cells/activations.ts';
+import { activationChart } from '../notebooks/cells/charts.ts';
 import { buildSite, launchChromium, serve } from './chromium.ts';
 
 /** A cell's element. One place to retarget when cells become `data-cell-id`. */
@@ -109,5 +113,21 @@ describe('the URL hash', () => {
     expect(await page.locator(cell('hash')).isHidden()).toBe(true);
     expect(await page.locator(`${cell('coefficients')} input[type=number]`).first().inputValue()).toBe('1.5');
     await context.close();
+  });
+});
+
+describe('activationChart(activations())', () => {
+  it('draws f(x) solid and f′(x) dashed, as its title says', async () => {
+    const chart = activationChart(activations());
+    const title = (chart.spec.title as { text: string }).text;
+    expect(title).toBe('Activation functions f(x) (solid) and their derivatives f′(x) (dashed)');
+    const view = new View(parse(compile(chart.spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
+    view.data('table', chart.values);
+    await view.runAsync();
+    const dash = view.scale('strokeDash') as (kind: string) => number[];
+    const solid = (d: number[]) => d.length === 2 && d[1] === 0;
+    expect(solid(dash('f(x)'))).toBe(true);
+    expect(solid(dash("f'(x)"))).toBe(false);
+    view.finalize();
   });
 });

@@ -48,7 +48,8 @@ export function activationChart(values: ActivationPoint[]): Chart<ActivationPoin
       x: { field: 'x', type: 'quantitative', title: 'x' },
       y: { field: 'value', type: 'quantitative', title: null, scale: { domain: [-1.2, 2.2] } },
       color: { field: 'fn', type: 'nominal', title: null, legend: { orient: 'top' } },
-      strokeDash: { field: 'kind', type: 'nominal', title: null, legend: { orient: 'top' } },
+      // Named explicitly: by default the first kind in sort order, f'(x), would be the solid one.
+      strokeDash: { field: 'kind', type: 'nominal', title: null, legend: { orient: 'top' }, scale: { domain: ['f(x)', "f'(x)"], range: [[1, 0], [6, 3]] } },
     },
   };
   return { spec, values };
