@@ -131,3 +131,21 @@ describe('activationChart(activations())', () => {
     view.finalize();
   });
 });
+
+describe('printing', () => {
+  it('print media draws every section, including those never scrolled into view', async () => {
+    const { page, context } = await open();
+    await loaded(page);
+    await settled(page);
+    const drawn = (name: string) => page.locator(cell(name)).evaluate((el) => el.querySelector('svg, table, .katex') !== null);
+    // The far sections wait for the reader: nothing there yet.
+    expect(await drawn('slice')).toBe(false);
+    await page.emulateMedia({ media: 'print' });
+    for (const name of ['combination', 'activations', 'diagram', 'forward', 'derivatives', 'gradients', 'sgd', 'loss', 'trajectories', 'slice']) {
+      await expect.poll(() => drawn(name), { message: name }).toBe(true);
+    }
+    const pdf = await page.pdf();
+    expect(pdf.length).toBeGreaterThan(10_000);
+    await context.close();
+  });
+});
