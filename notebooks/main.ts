@@ -17,6 +17,7 @@ import { renderChart } from './render/chart.ts';
 import { coefficientSliders, epochSlider, inputForm, paramPicker, renderProblems } from './render/controls.ts';
 import { renderCheck } from './render/check.ts';
 import { renderDownload } from './render/download.ts';
+import { tagEpochs } from './render/epochTags.ts';
 import { renderNotice } from './render/notice.ts';
 import { observerFactory, Tracker, type Render } from './render/observe.ts';
 import { renderDerivatives } from './render/tex.ts';
@@ -79,6 +80,7 @@ const renders: Record<string, Render> = {
   },
   summary: (_el, s) => {
     picker.update(s.epoch, s.epochs);
+    tagEpochs((name) => document.querySelector(`[data-cell="${name}"]`), s.epoch, s.epochs);
     summaryText.innerHTML = '';
     const line = document.createElement('p');
     line.className = 'headline';

@@ -146,7 +146,7 @@ describe('the notebook in Chromium', () => {
     const other = await page.context().newPage();
     await other.goto(`${site.url}#layers=banana`);
     await other.waitForFunction(() => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent === '2.8952391');
-    expect(await other.locator('[data-cell="hash"]').textContent()).toBe('The link\'s settings could not be read (layers must look like 1-2-2-1, got "banana"); showing the defaults instead.');
+    expect(await other.locator('[data-cell="hash"]').textContent()).toBe('Part of the link could not be used (layers must look like 1-2-2-1, got "banana"); the page shows the default for it and keeps the rest.');
     await other.close();
   });
 

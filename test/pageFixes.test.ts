@@ -149,3 +149,22 @@ describe('printing', () => {
     await context.close();
   });
 });
+
+describe('the epoch picker', () => {
+  it('stays reachable below the inputs, and each section says which epoch it shows', async () => {
+    const { page, context } = await open();
+    await loaded(page);
+    for (const id of ['#forward', '#gradients', '#slice', '#check']) {
+      await page.locator(id).scrollIntoViewIfNeeded();
+      await page.locator(`${id} h2`).evaluate((h) => h.scrollIntoView({ block: 'center' }));
+      expect(await onScreen(page, '.epoch-picker input'), id).toBe(true);
+    }
+    await page.locator('#slice h2').evaluate((h) => h.scrollIntoView({ block: 'center' }));
+    expect(await page.locator('#slice h2 .epoch-tag').textContent()).toBe('epoch 1 of 2');
+    await page.locator('.epoch-picker input').fill('2');
+    await expect.poll(() => page.locator('#slice h2 .epoch-tag').textContent()).toBe('epoch 2 of 2');
+    expect(await page.locator('#gradients h2 .epoch-tag').textContent()).toBe('epoch 2 of 2');
+    expect(await page.locator('#forward h2 .epoch-tag').textContent()).toBe('epoch 2 highlighted');
+    await context.close();
+  });
+});
