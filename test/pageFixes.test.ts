@@ -12,7 +12,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activations } from '../notebooks/cells/activations.ts';
 import { activationChart } from '../notebooks/cells/charts.ts';
-import { buildSite, launchChromium, serve } from './chromium.ts';
+import { buildSite, launchChromium, ROOT, serve } from './chromium.ts';
 
 /** A cell's element. One place to retarget when cells become `data-cell-id`. */
 const cell = (name: string) => `[data-cell="${name}"]`;
@@ -119,8 +119,8 @@ describe('the URL hash', () => {
 describe('activationChart(activations())', () => {
   it('draws f(x) solid and f′(x) dashed, as its title says', async () => {
     const chart = activationChart(activations());
-    const title = (chart.spec.title as { text: string }).text;
-    expect(title).toBe('Activation functions f(x) (solid) and their derivatives f′(x) (dashed)');
+    const title = chart.spec.title as { text: string; subtitle: string[] };
+    expect(title.subtitle).toEqual(['f(x) solid, their derivatives f′(x) dashed']);
     const view = new View(parse(compile(chart.spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
     view.data('table', chart.values);
     await view.runAsync();
@@ -165,6 +165,57 @@ describe('the epoch picker', () => {
     await expect.poll(() => page.locator('#slice h2 .epoch-tag').textContent()).toBe('epoch 2 of 2');
     expect(await page.locator('#gradients h2 .epoch-tag').textContent()).toBe('epoch 2 of 2');
     expect(await page.locator('#forward h2 .epoch-tag').textContent()).toBe('epoch 2 highlighted');
+    await context.close();
+  });
+});
+
+/** Scrolls through every section so each cell draws, then back to the top. */
+async function drawEverything(page: Page): Promise<void> {
+  for (const section of await page.locator('main > section').all()) {
+    await section.scrollIntoViewIfNeeded();
+    await settled(page);
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+describe('accessibility', () => {
+  it.each([[1200, 900], [390, 844]])('axe-core finds no critical or serious violation at %i px', async (width, height) => {
+    const { page, context } = await open('', { width, height });
+    await loaded(page);
+    await drawEverything(page);
+    await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const r = await axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]!.target.join(' ')}`);
+    });
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('a 390 px phone', () => {
+  it('draws the diagram and chart text at 11 px or more, and the five-way table fits without sideways scrolling', async () => {
+    const { page, context } = await open('', { width: 390, height: 844 });
+    await loaded(page);
+    await drawEverything(page);
+    const sizes = await page.evaluate(() => {
+      const smallest: Record<string, number> = {};
+      for (const t of document.querySelectorAll<SVGTextElement>('[data-cell] svg text')) {
+        if (!t.textContent || t.getBoundingClientRect().width === 0) continue;
+        const name = t.closest('[data-cell]')!.getAttribute('data-cell')!;
+        // The scale of the text's transform (rotated axis titles included).
+        const m = t.getScreenCTM();
+        const px = parseFloat(getComputedStyle(t).fontSize) * (m ? Math.hypot(m.a, m.b) : 1);
+        smallest[name] = Math.min(smallest[name] ?? Infinity, Math.round(px * 10) / 10);
+      }
+      return smallest;
+    });
+    expect(Object.keys(sizes).sort()).toEqual(['activations', 'combination', 'diagram', 'loss', 'slice', 'trajectories']);
+    for (const [name, px] of Object.entries(sizes)) expect(px, name).toBeGreaterThanOrEqual(11);
+    const widths = await page.locator(cell('gradients')).evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, page: document.documentElement.scrollWidth }));
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+    expect(widths.page).toBeLessThanOrEqual(390);
     await context.close();
   });
 });
