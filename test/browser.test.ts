@@ -116,7 +116,7 @@ describe('the notebook in Chromium', () => {
 
   it('Download builds the workbook for the current inputs, with its named cells', async () => {
     expect(requested.filter((u) => /exceljs/.test(u))).toEqual([]);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-cell="download"] button').click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-cell="download"] button.download').click()]);
     const file = join(out, download.suggestedFilename());
     await download.saveAs(file);
     expect(requested.some((u) => /exceljs/.test(u))).toBe(true);

@@ -12,6 +12,8 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activations } from '../notebooks/cells/activations.ts';
 import { activationChart } from '../notebooks/cells/charts.ts';
+import { ARTICLE } from '../src/config.ts';
+import { buildWorkbook, type Progress } from '../src/workbook/buildWorkbook.ts';
 import { buildSite, launchChromium, ROOT, serve } from './chromium.ts';
 
 /** A cell's element. One place to retarget when cells become `data-cell-id`. */
@@ -216,6 +218,48 @@ describe('a 390 px phone', () => {
     const widths = await page.locator(cell('gradients')).evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, page: document.documentElement.scrollWidth }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);
     expect(widths.page).toBeLessThanOrEqual(390);
+    await context.close();
+  });
+});
+
+describe('buildWorkbook(config, options, onProgress)', () => {
+  it('reports the layout, each of the five sheets and the zip, in order, and writes the same bytes as without it', async () => {
+    const seen: Progress[] = [];
+    const bytes = await buildWorkbook(ARTICLE, {}, (p) => seen.push(p));
+    // The article's sheets layout: Inputs, Epoch 1, Epoch 2, Comparison, Config.
+    expect(seen).toEqual([
+      { step: 'layout', done: 1, total: 7 },
+      { step: 'sheet', done: 2, total: 7 },
+      { step: 'sheet', done: 3, total: 7 },
+      { step: 'sheet', done: 4, total: 7 },
+      { step: 'sheet', done: 5, total: 7 },
+      { step: 'zip', done: 6, total: 7 },
+    ]);
+    expect(Buffer.from(bytes).equals(Buffer.from(await buildWorkbook(ARTICLE)))).toBe(true);
+  });
+});
+
+describe('the Download button', () => {
+  it('builds a 1,000-epoch workbook off the page thread, with progress, and Cancel stops it', async () => {
+    const { page, context } = await open('#layers=1-2-2-1&x=1&y=1&lr=0.01&epochs=1000');
+    await page.waitForFunction(() => document.querySelector('[data-cell="summary"]')?.textContent?.includes('after 1,000 epochs'));
+    const downloads: string[] = [];
+    page.on('download', (d) => downloads.push(d.suggestedFilename()));
+    await page.locator(`${cell('download')} button.download`).click();
+    const status = page.locator(`${cell('download')} .status`);
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toMatch(/^building the workbook: .+… \d+ s$/);
+    // While the worker builds, the page answers within a frame or two.
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      waits.push(await page.evaluate(() => new Promise<number>((done) => { const t = performance.now(); requestAnimationFrame(() => done(performance.now() - t)); })));
+    }
+    expect(Math.max(...waits)).toBeLessThan(200);
+    await page.locator(`${cell('download')} button.cancel`).click();
+    await expect.poll(() => status.textContent()).toBe('cancelled; nothing was saved');
+    expect(await page.locator(`${cell('download')} button.cancel`).isHidden()).toBe(true);
+    expect(await page.locator(`${cell('download')} button.download`).isEnabled()).toBe(true);
+    await page.waitForTimeout(500);
+    expect(downloads).toEqual([]);
     await context.close();
   });
 });
