@@ -12,6 +12,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activations } from '../notebooks/cells/activations.ts';
 import { activationChart } from '../notebooks/cells/charts.ts';
+import { checkInput, rawInputOf, type RawInput } from '../notebooks/cells/input.ts';
 import { ARTICLE } from '../src/config.ts';
 import { buildWorkbook, type Progress } from '../src/workbook/buildWorkbook.ts';
 import { buildSite, launchChromium, ROOT, serve } from './chromium.ts';
@@ -261,5 +262,33 @@ describe('the Download button', () => {
     await page.waitForTimeout(500);
     expect(downloads).toEqual([]);
     await context.close();
+  });
+});
+
+describe('one vocabulary for errors', () => {
+  const article = () => rawInputOf(ARTICLE, 'article');
+  const bad: [string, Partial<RawInput>][] = [
+    ['learning rate 0', { lr: '0' }], ['learning rate -1', { lr: '-1' }], ['learning rate abc', { lr: 'abc' }], ['learning rate empty', { lr: '' }],
+    ['epochs 0', { epochs: '0' }], ['epochs 2.5', { epochs: '2.5' }], ['epochs 10^6', { epochs: '1000000' }], ['epochs 10^7', { epochs: '10000000' }],
+    ['seed 1.5', { seed: '1.5' }], ['seed 2^60', { seed: String(2 ** 60) }],
+    ['a 1024-unit layer', { layers: [1, 1024, 1], bias: [true, true] }], ['a 2000-unit layer', { layers: [1, 2000, 1], bias: [true, true] }],
+  ];
+  it.each(bad)('checkInput with %s names the page\'s inputs, never "lr", and quotes only the page\'s bounds', (_, change) => {
+    const { errors } = checkInput({ ...article(), ...change } as RawInput);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const { message } of errors) {
+      expect(message).not.toMatch(/\blr\b|init\.|torchSeed/);
+      // Any bound quoted is one the page checks: 5,000 epochs, 400 parameters (not the CLI's 1,000,000 or 1024).
+      const bounds = [...message.matchAll(/(?:at most|from \d+ to) (\d+(?:,\d{3})*)/g)].map((m) => m[1]);
+      for (const b of bounds) expect(['5,000', '400']).toContain(b);
+    }
+  });
+
+  it('the page says at most 5,000 epochs and 400 parameters, the numbers it checks', () => {
+    expect(checkInput({ ...article(), epochs: '5000' }).errors).toEqual([]);
+    expect(checkInput({ ...article(), epochs: '5001' }).errors[0]?.message).toContain('at most 5,000 on the page');
+    // 1-133-1: 133 + 133 weights, 133 + 1 biases = 400 parameters; 1-134-1 has 403.
+    expect(checkInput({ ...article(), layers: [1, 133, 1], bias: [true, true], weights: {} }).errors).toEqual([]);
+    expect(checkInput({ ...article(), layers: [1, 134, 1], bias: [true, true], weights: {} }).errors[0]?.message).toBe('layers: 1-134-1 has 403 parameters; at most 400 on the page; use the CLI (`xlgrad run`) for more');
   });
 });
