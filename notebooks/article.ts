@@ -21,6 +21,7 @@ import { activationChart, combinationChart, lossChart, sliceChart, trajectoryCha
 import { combination, FIGURE_1, type Coefficients } from './cells/combination.ts';
 import { derivatives } from './cells/derivatives.ts';
 import { diagram } from './cells/diagram.ts';
+import { line, values } from './cells/formulas.ts';
 import { num } from './cells/format.ts';
 import { gradientRows, type PytorchColumn } from './cells/gradients.ts';
 import { checkInput, rawInputOf, type Checked, type RawInput } from './cells/input.ts';
@@ -123,7 +124,10 @@ export default function define(runtime: Runtime, observer: ObserverFactory = () 
   }));
 
   // 3. The network diagram.
-  cell('diagram', ['net', 'detail', 'config'], (net: Network, d: EpochTrace, c: Config) => diagram(net, d, c.x[0]!));
+  cell('diagram', ['net', 'detail', 'config', 'data'], (net: Network, d: EpochTrace, c: Config, data: Params) => {
+    const v = values(net, d.params, data, c.dtype);
+    return diagram(net, d, c.x[0]!, (name) => line(net, v, name));
+  });
 
   // 5. Forward pass per epoch.
   cell('forward', ['net', 'config', 'training', 'epoch'], (net: Network, config: Config, t: Training, selected: number) => ({

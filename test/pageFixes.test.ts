@@ -12,6 +12,7 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activations } from '../notebooks/cells/activations.ts';
 import { activationChart } from '../notebooks/cells/charts.ts';
+import { num } from '../notebooks/cells/format.ts';
 import { checkInput, rawInputOf, type RawInput } from '../notebooks/cells/input.ts';
 import { ARTICLE } from '../src/config.ts';
 import { buildWorkbook, type Progress } from '../src/workbook/buildWorkbook.ts';
@@ -290,5 +291,29 @@ describe('one vocabulary for errors', () => {
     // 1-133-1: 133 + 133 weights, 133 + 1 biases = 400 parameters; 1-134-1 has 403.
     expect(checkInput({ ...article(), layers: [1, 133, 1], bias: [true, true], weights: {} }).errors).toEqual([]);
     expect(checkInput({ ...article(), layers: [1, 134, 1], bias: [true, true], weights: {} }).errors[0]?.message).toBe('layers: 1-134-1 has 403 parameters; at most 400 on the page; use the CLI (`xlgrad run`) for more');
+  });
+});
+
+describe('the diagram explains itself', () => {
+  it('shows a unit\'s or an edge\'s formula with the numbers plugged in on keyboard focus, hover and tap', async () => {
+    // The article's epoch 1 as recorded by PyTorch: ∂L/∂w8 = ∂L/∂z5 · a4, and ∂L/∂z5 = ∂L/∂b5.
+    const recorded = (await import('../fixtures/pytorch/article.json', { with: { type: 'json' } })).default.epochs[0]!;
+    const n = (v: number) => num(v).replace('-', '\u2212');
+    const { page, context } = await open();
+    await loaded(page);
+    await page.locator('#network').scrollIntoViewIfNeeded();
+    await settled(page);
+    const panel = page.locator(`${cell('diagram')} .formula`);
+    await page.locator(`${cell('diagram')} [data-key="z5"]`).focus();
+    await expect.poll(() => panel.textContent()).toContain(`ŷ1 = z5 = ${n(recorded.yhat[0]!)}`);
+    expect(await panel.textContent()).toContain(`L = (ŷ1 \u2212 y1)^2 = ((${n(recorded.yhat[0]!)}) \u2212 1)^2 = ${n(recorded.loss)}`);
+    const edge = (await page.locator(`${cell('diagram')} [data-key="w8"] line:not(.hit)`).boundingBox())!;
+    await page.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2);
+    await expect.poll(() => panel.textContent()).toBe(`w8 = ${n(recorded.params.w8!)}\n∂L/∂w8 = ∂L/∂z5 · a4 = (${n(recorded.grads.b5!)}) · ${n(recorded.nodes.a4!)} = ${n(recorded.grads.w8!)}`);
+    await page.locator(`${cell('diagram')} [data-key="x1"] circle`).click();
+    await expect.poll(() => panel.textContent()).toBe('x1 = 1');
+    // The tab order reaches the units and edges.
+    expect(await page.locator(`${cell('diagram')} [data-formula][tabindex="0"]`).count()).toBe(8 + 6); // 8 edges and 6 units (1-2-2-1)
+    await context.close();
   });
 });

@@ -66,7 +66,30 @@ export function renderSgd(el: HTMLElement, s: { lr: number; epoch: number; rows:
   scrollable(el, 'SGD update');
 }
 
+const HINT = 'Point at, tab to or tap a unit or an edge: its formulas appear here with the numbers plugged in.';
+
+/** The diagram, and below it the formulas of the unit or edge last pointed at, focused or tapped (kept across redraws). */
 export function renderDiagram(el: HTMLElement, svg: string): void {
-  el.innerHTML = svg;
-  scrollable(el, 'network diagram');
+  let drawing = el.querySelector<HTMLElement>('.drawing');
+  let panel = el.querySelector<HTMLElement>('.formula');
+  if (!drawing || !panel) {
+    drawing = document.createElement('div');
+    drawing.className = 'drawing';
+    panel = document.createElement('pre');
+    panel.className = 'formula';
+    panel.setAttribute('aria-live', 'polite');
+    el.replaceChildren(drawing, panel);
+    const d = drawing, p = panel;
+    const show = (event: Event) => {
+      const target = (event.target as Element).closest<SVGElement>('[data-formula]');
+      if (!target) return;
+      d.dataset.shown = target.dataset.key!;
+      p.textContent = target.dataset.formula!;
+    };
+    for (const type of ['pointerover', 'focusin', 'click']) d.addEventListener(type, show);
+  }
+  drawing.innerHTML = svg;
+  scrollable(drawing, 'network diagram');
+  const shown = drawing.dataset.shown && drawing.querySelector<SVGElement>(`[data-key="${drawing.dataset.shown}"]`);
+  panel.textContent = shown ? shown.dataset.formula! : HINT;
 }
