@@ -4,7 +4,7 @@
 // the DOM, so the whole graph runs headless in Node.
 //
 // Input cells (the page redefines them when a control changes):
-//   coefficients · input · selectedEpoch · sliceParam · upload
+//   coefficients · input · selectedEpoch · sliceParam · upload · logLoss
 // Everything else follows from them, in the article's order.
 
 import type { Module, Observer, Runtime } from '@observablehq/runtime';
@@ -41,7 +41,7 @@ export const CELLS = [
   'coefficients', 'combination', 'activations', 'diagram',
   'input', 'checked', 'config', 'summary',
   'forward', 'derivatives', 'gradients', 'sgd', 'loss', 'trajectories',
-  'sliceParam', 'slice', 'download', 'upload', 'checkReport',
+  'sliceParam', 'slice', 'download', 'upload', 'checkReport', 'logLoss',
   // Intermediate values, observed by nothing on the page.
   'net', 'training', 'selectedEpoch', 'epoch', 'data', 'params', 'detail', 'fixture', 'pytorch', 'workbook',
 ] as const;
@@ -157,7 +157,8 @@ export default function define(runtime: Runtime, observer: ObserverFactory = () 
     const after = paramsAt(t, net, k + 1);
     return { lr: c.lr, epoch: k, rows: net.params.map((p) => ({ param: p, before: d.params[p]!, grad: d.grads.backprop[p]!, after: after[p]! })) };
   });
-  cell('loss', ['training', 'epoch'], (t: Training, k: number) => lossChart(t, k));
+  cell('logLoss', [], () => false);
+  cell('loss', ['training', 'epoch', 'logLoss'], (t: Training, k: number, log: boolean) => lossChart(t, k, log));
   cell('trajectories', ['training', 'net'], (t: Training, net: Network) => trajectoryChart(t, net));
 
   // 9. The loss slice.

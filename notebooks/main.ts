@@ -14,7 +14,7 @@ import { FIGURE_1, type Coefficients } from './cells/combination.ts';
 import { fromHash, toHash, type PageState } from './cells/hash.ts';
 import { rawInputOf, type Checked, type RawInput } from './cells/input.ts';
 import { renderChart } from './render/chart.ts';
-import { coefficientSliders, epochSlider, inputForm, paramPicker, renderProblems } from './render/controls.ts';
+import { coefficientSliders, epochSlider, inputForm, logScaleToggle, paramPicker, renderProblems } from './render/controls.ts';
 import { renderCheck } from './render/check.ts';
 import { renderDownload } from './render/download.ts';
 import { tagEpochs } from './render/epochTags.ts';
@@ -53,6 +53,8 @@ const setSlice = paramPicker(document.querySelector<HTMLElement>('[data-control=
   main.redefine('sliceParam', [], () => p);
   writeHash();
 });
+
+$('loss').before(logScaleToggle((log) => main.redefine('logLoss', [], () => log)));
 
 const renders: Record<string, Render> = {
   combination: renderChart,

@@ -11,7 +11,7 @@ import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activations } from '../notebooks/cells/activations.ts';
-import { activationChart } from '../notebooks/cells/charts.ts';
+import { activationChart, lossChart } from '../notebooks/cells/charts.ts';
 import { num } from '../notebooks/cells/format.ts';
 import { checkInput, rawInputOf, type RawInput } from '../notebooks/cells/input.ts';
 import { ARTICLE } from '../src/config.ts';
@@ -310,10 +310,37 @@ describe('the diagram explains itself', () => {
     const edge = (await page.locator(`${cell('diagram')} [data-key="w8"] line:not(.hit)`).boundingBox())!;
     await page.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2);
     await expect.poll(() => panel.textContent()).toBe(`w8 = ${n(recorded.params.w8!)}\n∂L/∂w8 = ∂L/∂z5 · a4 = (${n(recorded.grads.b5!)}) · ${n(recorded.nodes.a4!)} = ${n(recorded.grads.w8!)}`);
-    await page.locator(`${cell('diagram')} [data-key="x1"] circle`).click();
+    const unit = (await page.locator(`${cell('diagram')} [data-key="x1"] circle`).boundingBox())!;
+    await page.mouse.click(unit.x + unit.width / 2, unit.y + unit.height / 2);
     await expect.poll(() => panel.textContent()).toBe('x1 = 1');
     // The tab order reaches the units and edges.
     expect(await page.locator(`${cell('diagram')} [data-formula][tabindex="0"]`).count()).toBe(8 + 6); // 8 edges and 6 units (1-2-2-1)
+    await context.close();
+  });
+});
+
+describe('the loss chart', () => {
+  it('lossChart(training, epoch, true) draws the loss on a log axis, leaving out a loss of exactly 0', async () => {
+    const t = { epochs: 3, losses: Float64Array.from([4, 0, 0.01]), params: new Float64Array(0) };
+    const chart = lossChart(t, 1, true);
+    expect(chart.values.map((d) => d.epoch)).toEqual([1, 3]);
+    const view = new View(parse(compile(chart.spec as unknown as TopLevelSpec).spec), { renderer: 'none' });
+    view.data('table', chart.values);
+    await view.runAsync();
+    expect((view.scale('y') as { type: string }).type).toBe('log');
+    view.finalize();
+  });
+
+  it('has a log-scale checkbox that redraws it', async () => {
+    const { page, context } = await open('#layers=1-2-2-1&x=1&y=1&lr=0.01&epochs=300');
+    await page.waitForFunction(() => document.querySelector('[data-cell="summary"]')?.textContent?.includes('after 300 epochs'));
+    await page.locator(cell('loss')).scrollIntoViewIfNeeded();
+    await settled(page);
+    const title = () => page.locator(`${cell('loss')} svg`).textContent();
+    expect(await title()).toContain('Loss over epochs');
+    expect(await title()).not.toContain('log scale');
+    await page.getByLabel('log scale for the loss').check();
+    await expect.poll(title).toContain('Loss over epochs, log scale');
     await context.close();
   });
 });

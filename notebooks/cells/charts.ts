@@ -73,14 +73,15 @@ function sampled(epochs: number, max = 400): number[] {
   return out;
 }
 
-export function lossChart(t: Training, selected: number): Chart<{ epoch: number; loss: number; selected: boolean }> {
+/** The loss per epoch, the selected epoch marked; on a log scale (`log`) a loss of exactly 0 cannot be drawn and is left out. */
+export function lossChart(t: Training, selected: number, log = false): Chart<{ epoch: number; loss: number; selected: boolean }> {
   const values = sampled(t.epochs).concat(selected).filter((e, i, a) => a.indexOf(e) === i)
     .map((epoch) => ({ epoch, loss: t.losses[epoch - 1]!, selected: epoch === selected }))
-    .filter((d) => Number.isFinite(d.loss))
+    .filter((d) => Number.isFinite(d.loss) && (!log || d.loss > 0))
     .sort((a, b) => a.epoch - b.epoch);
   const spec = {
-    ...base('Loss over epochs'),
-    encoding: { x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } }, y: { field: 'loss', type: 'quantitative', title: 'L', scale: { zero: false } } },
+    ...base(log ? 'Loss over epochs, log scale' : 'Loss over epochs'),
+    encoding: { x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } }, y: { field: 'loss', type: 'quantitative', title: 'L', scale: log ? { type: 'log' } : { zero: false } } },
     layer: [
       { mark: { type: 'line', point: t.epochs <= 30, color: '#4e79a7' } },
       { transform: [{ filter: 'datum.selected' }], mark: { type: 'point', filled: true, size: 90, color: '#e15759' } },

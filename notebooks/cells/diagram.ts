@@ -60,10 +60,14 @@ function columns(net: Network, e: EpochTrace, x: readonly number[]): Unit[][] {
   return cols;
 }
 
-/** The attributes that make a unit or an edge explain itself: focusable (when there are few), named, its formulas attached. */
-function explained(key: string, label: string, lines: string[] | undefined, focusable: boolean): string {
+/**
+ * The attributes that make a unit or an edge explain itself: focusable (when
+ * there are few), named, its formulas attached. A unit is an image named by its
+ * title: as a button its name would have to repeat the text drawn inside it.
+ */
+function explained(key: string, label: string, lines: string[] | undefined, focusable: boolean, role: 'button' | 'img'): string {
   if (!lines) return '';
-  return ` data-key="${key}" data-formula="${escape(lines.join('\n'))}"${focusable ? ` tabindex="0" role="button" aria-label="${escape(label)}"` : ''}`;
+  return ` data-key="${key}" data-formula="${escape(lines.join('\n'))}"${focusable ? ` tabindex="0" role="${role}" aria-label="${escape(label)}"` : ''}`;
 }
 
 export function diagram(net: Network, e: EpochTrace, x: readonly number[], explain?: Explain): string {
@@ -80,7 +84,7 @@ export function diagram(net: Network, e: EpochTrace, x: readonly number[], expla
       const value = e.params[w]!, g = e.grads.backprop[w]!;
       const width = (1 + 4 * Math.min(1, Math.abs(value) / maxW)).toFixed(2);
       const title = `${w} = ${num(value)}   ∂L/∂${w} = ${num(g)}`;
-      const formula = explained(w, title, explain && [explain(w), explain(names.adjoint(w))], labelled);
+      const formula = explained(w, title, explain && [explain(w), explain(names.adjoint(w))], labelled, 'button');
       edges.push(`<g class="edge" data-param="${w}"${formula}><title>${escape(title)}</title><line x1="${from.x}" y1="${from.y}" x2="${to.x}" y2="${to.y}" stroke="${gradColour(g, maxGrad)}" stroke-width="${width}"/>${explain ? `<line class="hit" x1="${from.x}" y1="${from.y}" x2="${to.x}" y2="${to.y}"/>` : ''}</g>`);
       if (labelled) {
         const t = 0.3 + 0.12 * (k % 2);
@@ -90,6 +94,6 @@ export function diagram(net: Network, e: EpochTrace, x: readonly number[], expla
     });
   });
   const units = cols.flat().map((u) =>
-    `<g class="unit${u.dead ? ' dead' : ''}"${explained(u.defines[0]!, u.title, explain && u.defines.map(explain), labelled)}><title>${escape(u.title)}</title><circle cx="${u.x}" cy="${u.y}" r="17"/><text class="label" x="${u.x}" y="${u.y + 5}">${escape(u.label)}</text><text class="caption" x="${u.x}" y="${u.y + 33}">${escape(u.caption)}</text></g>`);
+    `<g class="unit${u.dead ? ' dead' : ''}"${explained(u.defines[0]!, u.title, explain && u.defines.map(explain), labelled, 'img')}><title>${escape(u.title)}</title><circle cx="${u.x}" cy="${u.y}" r="17"/><text class="label" x="${u.x}" y="${u.y + 5}">${escape(u.label)}</text><text class="caption" x="${u.x}" y="${u.y + 33}">${escape(u.caption)}</text></g>`);
   return `<svg class="network" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="group" aria-label="network diagram">${edges.join('')}${labels.join('')}${units.join('')}</svg>`;
 }
