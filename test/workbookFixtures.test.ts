@@ -1,0 +1,47 @@
+// Every recorded PyTorch run, exported in both layouts and recalculated from
+// the formula text by an independent engine (fast-formula-parser, through
+// evaluateLayout): every named value equals the engine's float64 run, and
+// PyTorch's recording within the dtype's tolerance. The same with LibreOffice
+// is in workbookLibreOffice.test.ts.
+
+import { describe, expect, it } from 'vitest';
+import type { Config } from '../src/config.ts';
+import { fixtures, type Fixture } from '../src/fixtures.ts';
+import { columnValues } from '../src/workbook/columnValues.ts';
+import { compareValues, type Computed } from '../src/workbook/compareValues.ts';
+import { engineValues } from '../src/workbook/engineValues.ts';
+import { evaluateLayout, type Value } from '../src/workbook/evaluateLayout.ts';
+import { layoutWorkbook, sheetCells, stepsOf, type WorkbookLayout } from '../src/workbook/layout.ts';
+import { farFromRecording, recordedValues } from './workbookRecording.ts';
+
+/** Steps of each recording laid out here: enough for a second epoch of every mini-batch run, and the optimizer state's second update. */
+const STEPS = 4;
+
+/** A fixture's config cut to whole epochs covering at least `steps` steps (or all it has). */
+export function firstSteps(f: Fixture, steps: number): Config {
+  const batches = Math.ceil(f.config.x.length / f.config.batchSize);
+  return { ...f.config, epochs: Math.min(f.config.epochs, Math.ceil(steps / batches)) };
+}
+
+const asComputed = (v: Value | undefined): Computed | undefined =>
+  v === undefined ? undefined : typeof v === 'object' && v !== null && 'error' in v ? { error: (v as { error: string }).error } : { value: v as number };
+
+/** The layout's named values, a column's rows as `<q>_col[k]`, recalculated by fast-formula-parser. */
+function recalculate(layout: WorkbookLayout): Record<string, Computed> {
+  const r = evaluateLayout(layout.sheets.map((s) => ({ name: s.name, cells: sheetCells(s) })), layout.names);
+  const single = Object.fromEntries(Object.entries(r.names).filter(([n]) => !layout.names[n]!.address.includes(':')).map(([n, v]) => [n, asComputed(v as Value)!]));
+  return { ...single, ...columnValues(layout.names, (sheet, address) => asComputed(r.cells.get(`${sheet}!${address}`) as Value | undefined)) };
+}
+
+describe.each(['sheets', 'rows'] as const)('layoutWorkbook(fixture, {layout: %s}) recalculated by fast-formula-parser', (layout) => {
+  it.each(fixtures.map((f) => [f.name, f] as const))('%s: every name equals the engine\'s float64 run and PyTorch\'s recording', (_, f) => {
+    const config = firstSteps(f, STEPS);
+    const got = recalculate(layoutWorkbook(config, { layout }));
+    const expected = engineValues(config, { layout });
+    expect(compareValues(expected, got).mismatches).toEqual([]);
+    const recorded = recordedValues(f, stepsOf(config), layout);
+    // Every recorded quantity has its cell: parameters, each sample's nodes, L, gradients, optimizer state, final parameters.
+    expect([...recorded.keys()].filter((n) => got[n] === undefined)).toEqual([]);
+    expect(farFromRecording(recorded, (n) => got[n]?.value, f.config.dtype)).toEqual([]);
+  });
+});
