@@ -5,23 +5,16 @@
 // is in workbookLibreOffice.test.ts.
 
 import { describe, expect, it } from 'vitest';
-import type { Config } from '../src/config.ts';
-import { fixtures, type Fixture } from '../src/fixtures.ts';
+import { fixtures } from '../src/fixtures.ts';
 import { columnValues } from '../src/workbook/columnValues.ts';
 import { compareValues, type Computed } from '../src/workbook/compareValues.ts';
 import { engineValues } from '../src/workbook/engineValues.ts';
 import { evaluateLayout, type Value } from '../src/workbook/evaluateLayout.ts';
 import { layoutWorkbook, sheetCells, stepsOf, type WorkbookLayout } from '../src/workbook/layout.ts';
-import { farFromRecording, recordedValues } from './workbookRecording.ts';
+import { farFromRecording, firstSteps, recordedValues } from './workbookRecording.ts';
 
 /** Steps of each recording laid out here: enough for a second epoch of every mini-batch run, and the optimizer state's second update. */
 const STEPS = 4;
-
-/** A fixture's config cut to whole epochs covering at least `steps` steps (or all it has). */
-export function firstSteps(f: Fixture, steps: number): Config {
-  const batches = Math.ceil(f.config.x.length / f.config.batchSize);
-  return { ...f.config, epochs: Math.min(f.config.epochs, Math.ceil(steps / batches)) };
-}
 
 const asComputed = (v: Value | undefined): Computed | undefined =>
   v === undefined ? undefined : typeof v === 'object' && v !== null && 'error' in v ? { error: (v as { error: string }).error } : { value: v as number };

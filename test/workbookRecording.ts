@@ -7,7 +7,14 @@
 // sample: the sheets layout keeps the graph's names, the rows layout puts a
 // one-sample batch in the columns of sample 1).
 
+import type { Config } from '../src/config.ts';
 import type { Fixture } from '../src/fixtures.ts';
+
+/** A fixture's config cut to whole epochs covering at least `steps` steps (or all it has). */
+export function firstSteps(f: Fixture, steps: number): Config {
+  const batches = Math.ceil(f.config.x.length / f.config.batchSize);
+  return { ...f.config, epochs: Math.min(f.config.epochs, Math.ceil(steps / batches)) };
+}
 
 /** Recorded steps, each value keyed by its workbook name, and the parameters after the last step as <p>_final. */
 export function recordedValues(f: Fixture, steps: number, layout: 'sheets' | 'rows'): Map<string, number> {
