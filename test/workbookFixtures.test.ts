@@ -27,9 +27,16 @@ function recalculate(layout: WorkbookLayout): Record<string, Computed> {
 }
 
 describe.each(['sheets', 'rows'] as const)('layoutWorkbook(fixture, {layout: %s}) recalculated by fast-formula-parser', (layout) => {
-  it.each(fixtures.map((f) => [f.name, f] as const))('%s: every name equals the engine\'s float64 run and PyTorch\'s recording', (_, f) => {
+  it.each(fixtures.map((f) => [f.name, f] as const))('%s: every name equals the engine\'s float64 run and PyTorch\'s recording; the Comparison sheet passes every step', (_, f) => {
     const config = firstSteps(f, STEPS);
-    const got = recalculate(layoutWorkbook(config, { layout }));
+    const laidOut = layoutWorkbook(config, { layout });
+    const got = recalculate(laidOut);
+    // The Comparison sheet: L, every parameter and gradient of every step and the final parameters beside PyTorch's; all pass.
+    const comparison = laidOut.sheets.find((s) => s.name === 'Comparison')!;
+    const marks = comparison.cells.filter((c) => c.address.startsWith('G') && c.formula).map((c) => c.result);
+    const P = Object.keys(f.init).length;
+    expect(marks).toHaveLength(stepsOf(config) * (1 + 2 * P) + P);
+    expect(new Set(marks)).toEqual(new Set(['pass']));
     const expected = engineValues(config, { layout });
     expect(compareValues(expected, got).mismatches).toEqual([]);
     const recorded = recordedValues(f, stepsOf(config), layout);

@@ -16,10 +16,10 @@ import type { Config } from '../config.ts';
 import type { Env } from '../evaluate.ts';
 import { DEFAULT_STEP, finiteDifference } from '../finiteDifference.ts';
 import type { Network } from '../network.ts';
-import { ofSample } from '../names.ts';
 import { batchesOf, initialParams, networkOf } from '../train.ts';
 import type { LayoutKind } from './layout.ts';
 import { columnRowName, finalName, initName, LR, minusName, numericName, plusName, STEP, stepName, stepOf } from './names.ts';
+import { fullBatchName } from './plan.ts';
 import { dataOf } from './runWorkbook.ts';
 import { workbookSteps } from './workbookSteps.ts';
 
@@ -37,16 +37,6 @@ function numericValues(net: Network, env: Env, at: [number, number?], out: Map<s
     out.set(minusName(p, ...at), losses[p]!.minus);
     out.set(numericName(p, ...at), grads[p]!);
   }
-}
-
-/**
- * A quantity of a partial batch's graph under the name of its column in the
- * rows layout: a graph of one sample names its quantities without a sample
- * (z3), the full batch's graph names them z3_n1.
- */
-export function fullBatchName(full: Network, net: Network): (name: string) => string {
-  if (net.batch !== 1 || full.batch === 1) return (name) => name;
-  return (name) => (full.id[name] !== undefined ? name : ofSample(name, 1));
 }
 
 /** Name → float64 value for every name the workbook of `config` defines (settings excepted). */

@@ -12,7 +12,7 @@ import type { Config, Optimizer } from '../config.ts';
 import { centralDifference } from '../finiteDifference.ts';
 import { Graph, type Node } from '../graph.ts';
 import type { Network } from '../network.ts';
-import { adjoint, sampleOf, state as stateName, type StateKind } from '../names.ts';
+import { adjoint, ofSample, sampleOf, state as stateName, type StateKind } from '../names.ts';
 import { optimizerUpdate, stateKinds, type ParamState } from '../optimizer.ts';
 import { print } from '../print.ts';
 import { batchesOf, networkOf } from '../train.ts';
@@ -183,6 +183,16 @@ export function planWorkbook(config: Config, net?: Network, refs: References = '
     perturb: perturbGraph(),
     central: centralGraph(),
   };
+}
+
+/**
+ * A quantity of a partial batch's graph under the name of its column in the
+ * rows layout: a graph of one sample names its quantities without a sample
+ * (z3), the full batch's graph names them z3_n1.
+ */
+export function fullBatchName(full: Network, net: Network): (name: string) => string {
+  if (net.batch !== 1 || full.batch === 1) return (name) => name;
+  return (name) => (full.id[name] !== undefined ? name : ofSample(name, 1));
 }
 
 /** Leaf names of an update graph, for printers: θ, lr, g, the state before (`mom_prev`) and after (`mom`), Adam's s and c2. */

@@ -32,10 +32,9 @@ import { adjoint, state as stateName, type StateKind } from '../names.ts';
 import { print } from '../print.ts';
 import { batchesOf } from '../train.ts';
 import { dataRef, cellLabels } from './epochSheet.ts';
-import { fullBatchName } from './engineValues.ts';
 import { addressAt, columnName, resultOf, SheetBuilder, VALUE_FORMAT, type FilledColumn, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { columnRangeName, finalName, initName, inputName, LR } from './names.ts';
-import { stateText, updateLeaf, updateText, type BatchPlan, type Plan, type UpdateGraph } from './plan.ts';
+import { fullBatchName, stateText, updateLeaf, updateText, type BatchPlan, type Plan, type UpdateGraph } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
 
 export const TRAINING = 'Training';
