@@ -15,7 +15,7 @@ import { DOS_DATE, DOS_TIME } from '../src/workbook/fixZipDates.ts';
 import { layoutWorkbook, type LayoutCell, type WorkbookLayout } from '../src/workbook/layout.ts';
 import { planWorkbook } from '../src/workbook/plan.ts';
 import { runWorkbook } from '../src/workbook/runWorkbook.ts';
-import { epochName, finalName } from '../src/workbook/names.ts';
+import { dataName, epochName, finalName, parseName, stepName } from '../src/workbook/names.ts';
 import { splitFormulas } from '../src/workbook/splitFormulas.ts';
 import { preset } from '../src/presets.ts';
 import { writeWorkbook } from '../src/workbook/writeWorkbook.ts';
@@ -344,5 +344,22 @@ describe('writeWorkbook', () => {
 
   it('writeWorkbook(layout) refuses a NaN rather than corrupt the file', async () => {
     await expect(writeWorkbook({ sheets: [{ name: 'S', cells: [{ address: 'A1', formula: '0/0', result: NaN }] }], names: {} })).rejects.toThrow(/A1 .*NaN/);
+  });
+});
+
+describe('the workbook naming scheme (src/workbook/names.ts)', () => {
+  it('stepName(q, t, batches) names step t by its epoch, and by epoch and batch when an epoch has several', () => {
+    expect([stepName('w1', 3, 1), stepName('w1', 1, 3), stepName('w1', 3, 3), stepName('z3_n2', 4, 3)]).toEqual(['w1_e3', 'w1_e1b1', 'w1_e1b3', 'z3_n2_e2b1']);
+    expect([dataName('x1', 1, 1), dataName('x1', 3, 5), dataName('y2', 5, 5)]).toEqual(['x_1', 'x_1_s3', 'y_2_s5']);
+  });
+
+  it('parseName(name) reads back steps, batches, samples and the numeric table\'s names', () => {
+    expect(parseName('z3_n2_e1b2')).toEqual({ quantity: 'z3_n2', epoch: 1, batch: 2, kind: 'epoch' });
+    expect(parseName('mom_w1_e3')).toEqual({ quantity: 'mom_w1', epoch: 3, kind: 'epoch' });
+    expect(parseName('x_1_s3')).toEqual({ quantity: 'x1', sample: 3, kind: 'input' });
+    expect(parseName('y_2')).toEqual({ quantity: 'y2', kind: 'input' });
+    expect(parseName('num_dL_dw1_e2b1')).toEqual({ quantity: 'w1', epoch: 2, batch: 1, kind: 'numeric' });
+    expect(parseName('Lplus_b3_e4')).toEqual({ quantity: 'b3', epoch: 4, kind: 'plus' });
+    expect(parseName('m_w1_col')).toEqual({ quantity: 'm_w1', kind: 'column' });
   });
 });
