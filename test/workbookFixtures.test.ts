@@ -10,7 +10,7 @@ import { columnValues } from '../src/workbook/columnValues.ts';
 import { compareValues, type Computed } from '../src/workbook/compareValues.ts';
 import { engineValues } from '../src/workbook/engineValues.ts';
 import { evaluateLayout, type Value } from '../src/workbook/evaluateLayout.ts';
-import { layoutWorkbook, sheetCells, stepsOf, type WorkbookLayout } from '../src/workbook/layout.ts';
+import { layoutPlanned, layoutWorkbook, planLayout, sheetCells, sheetsCellCount, stepsOf, type WorkbookLayout } from '../src/workbook/layout.ts';
 import { farFromRecording, firstSteps, recordedValues } from './workbookRecording.ts';
 
 /** Steps of each recording laid out here: enough for a second epoch of every mini-batch run, and the optimizer state's second update. */
@@ -43,5 +43,19 @@ describe.each(['sheets', 'rows'] as const)('layoutWorkbook(fixture, {layout: %s}
     // Every recorded quantity has its cell: parameters, each sample's nodes, L, gradients, optimizer state, final parameters.
     expect([...recorded.keys()].filter((n) => got[n] === undefined)).toEqual([]);
     expect(farFromRecording(recorded, (n) => got[n]?.value, f.config.dtype)).toEqual([]);
+  });
+});
+
+describe('sheetsCellCount(plan, numeric): the size checked before a sheets layout is written', () => {
+  it.each(fixtures.map((f) => [f.name, f] as const))('%s: no sheet writes more cells, rows or columns than counted', (_, f) => {
+    const planned = planLayout(firstSteps(f, STEPS), { layout: 'sheets' });
+    const layout = layoutPlanned(planned);
+    const count = sheetsCellCount(planned.plan, planned.numeric);
+    const written = layout.sheets.reduce((n, s) => n + sheetCells(s).length, 0);
+    const at = layout.sheets.flatMap((s) => s.cells.map((c) => /^([A-Z]+)(\d+)$/.exec(c.address)!));
+    const column = (letters: string) => [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+    expect(written).toBeLessThanOrEqual(count.cells);
+    expect(Math.max(...at.map((m) => Number(m[2])))).toBeLessThanOrEqual(count.rows);
+    expect(Math.max(...at.map((m) => column(m[1]!)))).toBeLessThanOrEqual(count.columns);
   });
 });

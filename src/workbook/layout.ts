@@ -153,7 +153,7 @@ export function planLayout(config: Config, options: LayoutOptions = {}): Planned
   const sizes = batchSizes(config);
   const numericCells = Math.max(...sizes.map((n) => numericCellsPerEpoch(plan.batch(n))));
   const numeric = options.numeric === true || ((options.numeric ?? 'auto') === 'auto' && numericCells <= NUMERIC_CELL_LIMIT);
-  checkSize(plan, sizes, numeric);
+  checkSize(plan, numeric);
   return { plan, rows, numeric, numericCells };
 }
 
@@ -205,8 +205,9 @@ function rowsLayout(plan: Plan): WorkbookLayout {
  * row and the numeric table; the Inputs sheet; the Comparison sheet's eight
  * cells per row; and the config sheet.
  */
-export function sheetsCellCount(plan: Plan, sizes: number[], numeric: boolean): { cells: number; rows: number; columns: number } {
+export function sheetsCellCount(plan: Plan, numeric: boolean): { cells: number; rows: number; columns: number } {
   const { config, net } = plan;
+  const sizes = batchSizes(config);
   const P = net.params.length;
   const update = 3 * updateRows(plan);
   let cells = 0, rows = 0, columns = 10;
@@ -226,9 +227,9 @@ export function sheetsCellCount(plan: Plan, sizes: number[], numeric: boolean): 
   return { cells, rows, columns };
 }
 
-function checkSize(plan: Plan, sizes: number[], numeric: boolean): void {
-  const { cells, rows, columns } = sheetsCellCount(plan, sizes, numeric);
-  const steps = plan.config.epochs * sizes.length;
+function checkSize(plan: Plan, numeric: boolean): void {
+  const { cells, rows, columns } = sheetsCellCount(plan, numeric);
+  const steps = stepsOf(plan.config);
   const what = `${plan.net.params.length.toLocaleString('en-US')} parameters × ${steps.toLocaleString('en-US')} steps`;
   if (cells > MAX_CELLS) {
     throw new WorkbookTooLarge(`workbook: ${what} need up to ${cells.toLocaleString('en-US')} cells in the sheets layout; at most ${MAX_CELLS.toLocaleString('en-US')} are written (use --layout rows, fewer epochs or a smaller network)`);
