@@ -102,6 +102,12 @@ describe.skipIf(skip)('workbooks recalculated by LibreOffice', () => {
     expect(r.code).toBe(0);
   });
 
+  it.each(['ce3-minibatch-momentum', 'minibatch-partial-rows'])('xlgrad verify %s.xlsx (mini-batches, a partial batch, momentum, cross-entropy): 0 mismatches, exit 0', async (name) => {
+    const r = await xlgrad('verify', join(dir, `${name}.xlsx`));
+    expect(r.out[0]).toMatch(/^[\d,]+ values, max relative difference (0|\de-\d+), 0 mismatches$/);
+    expect(r.code).toBe(0);
+  });
+
   it('xlgrad verify on a workbook with one formula changed names the quantity, exit 1', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(dir, 'article.xlsx'));
