@@ -145,8 +145,8 @@ function updateCells(s: SheetBuilder, plan: Plan, run: WorkbookRun, t: number, r
   const last = t === steps.length;
   const value = (v: number) => ({ result: resultOf(v), style: Number.isFinite(v) ? ('value' as const) : ('error' as const), numFmt: VALUE_FORMAT });
   const adamAt: Record<'s' | 'c2', string> = { s: '', c2: '' };
-  if (step.adam) {
-    const opt = config.optimizer as { betas: [number, number] };
+  const opt = config.optimizer;
+  if (step.adam && opt.name === 'adam') {
     adamAt.s = s.put(1, row, { value: step.adam.s, style: 'value', numFmt: VALUE_FORMAT });
     s.text(0, row, 's', 'label');
     s.text(2, row++, `lr / (1 − ${opt.betas[0]}^${t}): Adam's step size at step ${t}, computed in double as torch.optim.Adam does`, 'note');

@@ -50,7 +50,7 @@ function settings(s: SheetBuilder, plan: Plan, row: number, kind: LayoutKind): n
     ['output activation', config.outputActivation, 'of the output layer'],
     ['loss', config.loss, `L = ${toText(net.graph, net.loss)}`],
     ['epochs', config.epochs, kind === 'rows'
-      ? 'one row per step on the Training sheet: the parameters (the update of the row above), the forward pass, the loss, the backward pass'
+      ? `one row per step on the Training sheet: the parameters (the update of the row above), the forward pass, the loss, the backward pass${plan.update.kinds.length ? ', the optimizer\'s state' : ''}`
       : plan.batches === 1 ? 'one sheet per epoch: forward pass, backward pass, update' : `one sheet per optimizer step (${plan.batches} batches per epoch): forward pass, backward pass, update`],
     ['dtype of the run', config.dtype, config.dtype === 'float32'
       ? 'PyTorch rounds every operation to float32; this workbook computes in float64 (as every spreadsheet does) from the same initial parameters'
