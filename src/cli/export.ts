@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { escapeControls } from '../csv.ts';
 import { parseJson } from '../parseJson.ts';
-import { formulaCount, layoutWorkbook, type LayoutKind } from '../workbook/layout.ts';
-import { supported } from '../workbook/supported.ts';
+import { formulaCount, layoutPlanned, planLayout, type LayoutKind } from '../workbook/layout.ts';
 import { writeWorkbook } from '../workbook/writeWorkbook.ts';
 import { configFrom, configOptions, parseArgs, UsageError, type Option, type Parsed } from './args.ts';
 import type { Io } from './main.ts';
@@ -46,15 +45,17 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   const p = parseArgs(argv, options, usage);
   const kind = p.flags.layout;
   if (kind !== undefined && kind !== 'sheets' && kind !== 'rows') throw new UsageError(`--layout: must be sheets or rows, got ${escapeControls(JSON.stringify(kind))}`);
-  // Refused before any work or progress line: one line naming the field (supported.ts).
-  const config = supported(configFrom(p, usage));
+  // Refused before any work or progress line: one line naming the field.
+  const config = configFrom(p, usage);
   const out = p.flags.out === undefined ? defaultOut(p) : String(p.flags.out);
   checkOutput(out, inputsOf(p), 'the workbook');
   const shown = escapeControls(out);
   // A long run takes seconds to lay out and to zip: say what is happening.
+  // A workbook too big is refused here, in one line, before the progress lines.
+  const planned = planLayout(config, { layout: kind as LayoutKind | undefined });
   const long = config.epochs >= LONG_RUN;
   if (long) io.err(`xlgrad export: laying out ${config.epochs.toLocaleString('en-US')} epochs of formulas…`);
-  const layout = layoutWorkbook(config, { layout: kind as LayoutKind | undefined });
+  const layout = layoutPlanned(planned);
   const cells = formulaCount(layout);
   if (long) io.err(`xlgrad export: writing ${cells.toLocaleString('en-US')} formulas to ${shown}…`);
   const bytes = await writeWorkbook(layout);

@@ -12,9 +12,9 @@ import { paramCount } from '../names.ts';
 import { recalculatedValues } from '../workbook/columnValues.ts';
 import { compareValues, type Comparison } from '../workbook/compareValues.ts';
 import { engineValues } from '../workbook/engineValues.ts';
+import { stepsOf } from '../workbook/layout.ts';
 import { CONFIG, parseName } from '../workbook/names.ts';
 import { storedConfigText } from '../workbook/storedConfigText.ts';
-import { supported } from '../workbook/supported.ts';
 import { xmlTags } from '../workbook/xmlTags.ts';
 import { NotAZip, zipDirectory, type ZipEntry } from '../workbook/zipDirectory.ts';
 import { zipPartsProblem } from '../workbook/zipLimits.ts';
@@ -91,7 +91,7 @@ function storedConfig(shown: string, bytes: Uint8Array, entries: ZipEntry[]): Co
   const size = new TextEncoder().encode(stored.text).length;
   if (size > MAX_CONFIG_BYTES) throw new UsageError(`${shown}: ${CONFIG} holds more than ${MAX_CONFIG_BYTES.toLocaleString('en-US')} bytes of text; at most ${MAX_CONFIG_BYTES.toLocaleString('en-US')} are allowed, as for a config file`);
   try {
-    return supported(parseConfig(stored.text));
+    return parseConfig(stored.text);
   } catch (e) {
     throw new UsageError(`${shown}: ${CONFIG} ${(e as Error).message}`);
   }
@@ -138,7 +138,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const p = parseArgs(argv, options, usage);
   const [path, configPath] = p.positional;
   if (path === undefined) throw new UsageError(`missing workbook (usage: ${usage})`);
-  const given = configPath === undefined ? undefined : supported(readConfigFile(configPath));
+  const given = configPath === undefined ? undefined : readConfigFile(configPath);
   const shown = escapeControls(path);
   const bytes = readBytes(path);
   const entries = await zipEntries(shown, bytes);
@@ -153,8 +153,8 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const source = given ? escapeControls(configPath!) : `${shown}: ${CONFIG}`;
   const rows = columnRows(refs);
   if (rows === undefined) checkFits(config, names.length, numeric, source);
-  else if (config.epochs > rows) {
-    throw new UsageError(`${source}: ${config.epochs.toLocaleString('en-US')} epochs, but the workbook's columns hold ${rows.toLocaleString('en-US')} steps; give the config the workbook was exported from`);
+  else if (stepsOf(config) > rows) {
+    throw new UsageError(`${source}: ${stepsOf(config).toLocaleString('en-US')} steps, but the workbook's columns hold ${rows.toLocaleString('en-US')} steps; give the config the workbook was exported from`);
   }
   // Loaded here, so the other commands never load the LibreOffice bridge.
   const { recalculate, LibreOfficeError } = await import('../workbook/libreoffice.ts');
