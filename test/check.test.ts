@@ -397,7 +397,7 @@ async function xlgradCheck(...args: string[]) {
 
 describe('LibreOffice', () => {
   it.skipIf(SKIP_LIBREOFFICE)('is installed (set XLGRAD_SKIP_LIBREOFFICE=1 to skip the checks that need it)', async () => {
-    const { libreOfficeStatus, INSTALL_HINT } = await import('../src/workbook/libreoffice.ts');
+    const { libreOfficeStatus, INSTALL_HINT } = await import('../src/libreoffice/libreoffice.ts');
     const status = libreOfficeStatus();
     expect(status, INSTALL_HINT).toEqual({ ok: true });
   });

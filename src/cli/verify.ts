@@ -157,7 +157,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`${source}: ${config.epochs.toLocaleString('en-US')} epochs, but the workbook's columns hold ${rows.toLocaleString('en-US')} steps; give the config the workbook was exported from`);
   }
   // Loaded here, so the other commands never load the LibreOffice bridge.
-  const { recalculate, LibreOfficeError } = await import('../workbook/libreoffice.ts');
+  const { recalculate, LibreOfficeError } = await import('../libreoffice/libreoffice.ts');
   if (bytes.length > 2 ** 20) io.err(`xlgrad verify: recalculating ${shown} (${(bytes.length / 2 ** 20).toFixed(1)} MB) in LibreOffice; large workbooks take a minute or more…`);
   const recalculated = await recalculate(path).catch((e: unknown) => {
     throw e instanceof LibreOfficeError ? new UsageError(`${shown}: ${escapeControls(e.message)}`) : e;

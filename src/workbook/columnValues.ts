@@ -5,7 +5,7 @@
 // LibreOffice's for verify, the layout's own cells in tests.
 
 import type { Computed } from './compareValues.ts';
-import type { Recalculated, RecalculatedCell } from './libreoffice.ts';
+import type { Recalculated, RecalculatedCell } from '../libreoffice/libreoffice.ts';
 import { columnRowName, parseName } from './names.ts';
 
 /** A one-column range `B3:B102` (a `$` anywhere allowed) → its letters and rows. */

@@ -1,5 +1,7 @@
 /**
- * Recalculate an .xlsx in real LibreOffice and return full-precision cell and defined-name values.
+ * Recalculate a workbook (.xlsx or .ods) in real LibreOffice and return full-precision cell and
+ * defined-name values; or save it as .ods. recalc.py answers with positions (sheet index, 1-based
+ * row and column); this side writes and reads the A1 addresses (src/spreadsheet/address.ts).
  * Design: recalc.py, run by /usr/bin/python3 (the interpreter python3-uno installs into), starts its
  * own headless soffice on a private pipe and profile, forces calculateAll() and prints JSON read
  * through UNO. This side owns what must survive a hung or crashed Python: the temporary profile
@@ -17,6 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cellAddress, parseReference } from '../spreadsheet/address.ts';
 
 export const INSTALL_HINT = 'apt-get install -y --no-install-recommends libreoffice-calc-nogui python3-uno';
 
@@ -103,9 +106,48 @@ function defaultTimeout(file: string): number {
   return DEFAULT_TIMEOUT_MS + PER_MB_TIMEOUT_MS * (bytes / 2 ** 20);
 }
 
-/** Recalculate `file` in headless LibreOffice; the file itself is opened read-only. */
+/** What recalc.py prints: cells as [row, column, cell], names as their reference text and, when LibreOffice resolved them, where they are. */
+interface Positions {
+  sheets: { name: string; cells: [row: number, column: number, cell: RecalculatedCell][] }[];
+  names: Record<string, { ref: string; sheet?: number; row?: number; column?: number; rows?: number; columns?: number }>;
+}
+
+/** recalc.py's positions as A1 addresses, and each name's value read from its cell. */
+function addressed(raw: Positions): Recalculated {
+  const sheets = raw.sheets.map((s) => ({ name: s.name, cells: Object.fromEntries(s.cells.map(([row, column, cell]) => [cellAddress(row, column), cell])) }));
+  const byName = new Map(sheets.map((s) => [s.name, s.cells]));
+  const names: Record<string, RecalculatedName> = {};
+  for (const [key, n] of Object.entries(raw.names)) {
+    // Resolved by LibreOffice (an .ods), or the reference as the file writes it (an .xlsx).
+    const at = n.sheet !== undefined
+      ? { sheet: raw.sheets[n.sheet]?.name ?? null, cell: n.rows === 1 && n.columns === 1 ? cellAddress(n.row!, n.column!) : null }
+      : (() => {
+          const ref = parseReference(n.ref);
+          return ref ? { sheet: ref.sheet, cell: ref.to ? null : cellAddress(ref.from.row, ref.from.column) } : { sheet: null, cell: null };
+        })();
+    const found = at.sheet !== null && at.cell !== null ? byName.get(at.sheet)?.[at.cell] : undefined;
+    names[key] = {
+      ref: n.ref, ...at,
+      value: found === undefined || found.type === 'error' ? null : found.type === 'value' ? found.value : found.text,
+      error: found?.type === 'error' ? found.error : null,
+    };
+  }
+  return { sheets, names };
+}
+
+/** Recalculate `file` (.xlsx or .ods) in headless LibreOffice; the file itself is opened read-only. */
 export async function recalculate(file: string, opts: { timeoutMs?: number } = {}): Promise<Recalculated> {
-  const timeoutMs = opts.timeoutMs ?? defaultTimeout(file);
+  return addressed((await runOffice([resolve(file)], file, opts.timeoutMs)) as Positions);
+}
+
+/** Recalculates the workbook `file` in LibreOffice and saves it as OpenDocument (.ods) at `out`. */
+export async function convertToOds(file: string, out: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+  await runOffice(['--convert', resolve(file), resolve(out)], file, opts.timeoutMs);
+}
+
+/** recalc.py run with `args` (and a fresh profile) on `file`, its printed JSON parsed. */
+async function runOffice(args: string[], file: string, timeout?: number): Promise<unknown> {
+  const timeoutMs = timeout ?? defaultTimeout(file);
   const soffice = findSoffice();
   if (!soffice) throw new LibreOfficeError(`LibreOffice (soffice) not found; install it with: ${INSTALL_HINT}`, 'missing');
   if (!isExecutable(PYTHON)) throw new LibreOfficeError(`${PYTHON} not found; install it with: ${INSTALL_HINT}`, 'missing');
@@ -116,7 +158,7 @@ export async function recalculate(file: string, opts: { timeoutMs?: number } = {
   runs.add(run);
   watchSignals();
   try {
-    return await runScript(resolve(file), run, soffice, timeoutMs);
+    return await runScript(args, resolve(file), run, soffice, timeoutMs);
   } finally {
     killGroup(run);
     await rm(profile, { recursive: true, force: true, maxRetries: 3 });
@@ -178,11 +220,11 @@ function unwatchSignals(): void {
   process.off('exit', cleanUpAll);
 }
 
-function runScript(file: string, run: Run, soffice: string, timeoutMs: number): Promise<Recalculated> {
+function runScript(args: string[], file: string, run: Run, soffice: string, timeoutMs: number): Promise<unknown> {
   return new Promise((resolvePromise, reject) => {
     // detached: Python leads a new process group that soffice inherits, so one kill reaches all.
     // stdin is a pipe nobody writes to: it closes only when this process dies (recalc.py's watch).
-    const child = spawn(PYTHON, [SCRIPT, file, run.profile], {
+    const child = spawn(PYTHON, [SCRIPT, ...args, run.profile], {
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, XLGRAD_SOFFICE: soffice, XLGRAD_WATCH_STDIN: '1' },
@@ -221,7 +263,7 @@ function runScript(file: string, run: Run, soffice: string, timeoutMs: number): 
       }
       const failure = (parsed as { error?: unknown }).error;
       if (code === 0 && failure === undefined) {
-        resolvePromise(parsed as Recalculated);
+        resolvePromise(parsed);
       } else {
         const message = String(failure ?? `exit code ${code}`);
         if (message.includes('python3-uno')) {
