@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   INSTALL_HINT,
-  convertToOds,
+  convertWorkbook,
   LibreOfficeError,
   libreOfficeStatus,
   recalculate,
@@ -140,9 +140,9 @@ describe.skipIf(skip)('LibreOffice recalculation', () => {
     expect(result.names.pair).toEqual({ ref: 'Sheet1!$A$1:$B$1', sheet: 'Sheet1', cell: null, value: null, error: null });
   });
 
-  it('convertToOds(xlsx, ods) writes an OpenDocument file whose formulas and defined names recalculate as the .xlsx', async () => {
+  it('convertWorkbook(xlsx, ods) writes an OpenDocument file whose formulas and defined names recalculate as the .xlsx', async () => {
     const ods = join(dir, 'main.ods');
-    await convertToOds(main, ods);
+    await convertWorkbook(main, ods);
     // An .ods is a zip whose first entry is the uncompressed mimetype.
     const head = 'mimetypeapplication/vnd.oasis.opendocument.spreadsheet';
     expect((await readFile(ods)).toString('latin1', 30, 30 + head.length)).toBe(head);

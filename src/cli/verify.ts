@@ -5,6 +5,9 @@
 // xlgrad's names, the config and the work it implies), so a wrong file fails
 // in milliseconds with one line, never a hang.
 
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseConfig, type Config } from '../config.ts';
 import { escapeControls } from '../csv.ts';
 import { MAX_CONFIG_BYTES, MAX_VERIFY_WORKBOOK_BYTES as MAX_WORKBOOK_BYTES, MAX_WORK } from '../limits.ts';
@@ -22,10 +25,10 @@ import { zipPartText } from '../workbook/zipPartText.ts';
 import { parseArgs, readConfigFile, readUserFile, UsageError, type Option } from './args.ts';
 import type { Io } from './main.ts';
 
-export const usage = 'xlgrad verify <file.xlsx> [config.json]';
+export const usage = 'xlgrad verify <file.xlsx|.ods> [config.json]';
 
 export const options: Option[] = [
-  ['<file.xlsx>', 'a workbook written by xlgrad export'],
+  ['<file.xlsx|.ods>', 'a workbook written by xlgrad export (an .ods is converted to .xlsx by LibreOffice first)'],
   ['[config.json]', 'the config to compare with (default: the one stored in the workbook)'],
 ];
 
@@ -134,6 +137,8 @@ function report(c: Comparison, io: Io): void {
   if (c.mismatches.length > 30) io.out(`  … and ${c.mismatches.length - 30} more`);
 }
 
+const ODS = 'application/vnd.oasis.opendocument.spreadsheet';
+
 export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const p = parseArgs(argv, options, usage);
   const [path, configPath] = p.positional;
@@ -142,6 +147,26 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const shown = escapeControls(path);
   const bytes = readBytes(path);
   const entries = await zipEntries(shown, bytes);
+  if (zipPartText(bytes, entries, 'mimetype')?.trim() !== ODS) return verifyXlsx(path, bytes, entries, given, configPath, io);
+  // An OpenDocument file: LibreOffice saves it as .xlsx (formulas and defined names as they are), which is verified as any export.
+  const office = await import('../libreoffice/libreoffice.ts');
+  const status = office.libreOfficeStatus();
+  if (!status.ok) throw new UsageError(`${shown}: reading an .ods needs LibreOffice: ${status.message}`);
+  const dir = mkdtempSync(join(tmpdir(), 'xlgrad-verify-'));
+  try {
+    const xlsx = join(dir, 'workbook.xlsx');
+    await office.convertWorkbook(path, xlsx).catch((e: unknown) => {
+      throw e instanceof office.LibreOfficeError ? new UsageError(`${shown}: ${escapeControls(e.message)}`) : e;
+    });
+    const converted = readFileSync(xlsx);
+    return await verifyXlsx(xlsx, converted, await zipEntries(shown, converted), given, configPath, io, shown);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Verifies the .xlsx at `path` (`bytes`, its zip `entries`); `shown` names it in messages (the .ods it was converted from). */
+async function verifyXlsx(path: string, bytes: Uint8Array, entries: ZipEntry[], given: Config | undefined, configPath: string | undefined, io: Io, shown = escapeControls(path)): Promise<number> {
   const refs = definedNames(shown, bytes, entries);
   const names = [...refs.keys()];
   if (!names.some((n) => parseName(n)?.kind === 'epoch' || parseName(n)?.kind === 'column' || n === CONFIG)) {

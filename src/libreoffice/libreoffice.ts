@@ -140,8 +140,11 @@ export async function recalculate(file: string, opts: { timeoutMs?: number } = {
   return addressed((await runOffice([resolve(file)], file, opts.timeoutMs)) as Positions);
 }
 
-/** Recalculates the workbook `file` in LibreOffice and saves it as OpenDocument (.ods) at `out`. */
-export async function convertToOds(file: string, out: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+/**
+ * Recalculates the workbook `file` in LibreOffice and saves it at `out`, as
+ * OpenDocument when `out` ends in .ods, as Office Open XML when it ends in .xlsx.
+ */
+export async function convertWorkbook(file: string, out: string, opts: { timeoutMs?: number } = {}): Promise<void> {
   await runOffice(['--convert', resolve(file), resolve(out)], file, opts.timeoutMs);
 }
 

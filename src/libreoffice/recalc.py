@@ -7,8 +7,8 @@ Cells and names come back as positions (1-based row and column numbers, 0-based 
 the TypeScript caller (libreoffice.ts) writes and reads A1 addresses, so there is one copy of
 spreadsheet addressing (src/spreadsheet/address.ts).
 Usage: /usr/bin/python3 recalc.py BOOK [PROFILE_DIR]; exit 0 ok, 2 usage, 3 unloadable, 4 office.
-       /usr/bin/python3 recalc.py --convert BOOK OUT.ods [PROFILE_DIR]: recalculate BOOK and save
-       it as OpenDocument at OUT.ods, printing {"converted": OUT.ods}.
+       /usr/bin/python3 recalc.py --convert BOOK OUT [PROFILE_DIR]: recalculate BOOK and save it at
+       OUT, as OpenDocument (OUT.ods) or Office Open XML (OUT.xlsx), printing {"converted": OUT}.
 With XLGRAD_WATCH_STDIN=1, the end of stdin means the caller has died: the run is abandoned (see
 watch_caller).
 """
@@ -265,6 +265,17 @@ def stop_office(proc, desktop):
     proc.wait()
 
 
+# LibreOffice's export filters by the extension of the file to write.
+FILTERS = {".ods": "calc8", ".xlsx": "Calc Office Open XML"}
+
+
+def filter_of(path):
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in FILTERS:
+        raise Failure("cannot save as %s (only %s)" % (ext or path, ", ".join(FILTERS)), 2)
+    return FILTERS[ext]
+
+
 def recalculate(path, profile_dir, convert_to=None):
     try:
         import uno
@@ -285,8 +296,7 @@ def recalculate(path, profile_dir, convert_to=None):
         try:
             doc.calculateAll()
             if convert_to is not None:
-                # calc8 is LibreOffice's filter for OpenDocument spreadsheets (.ods).
-                doc.storeToURL(uno.systemPathToFileUrl(convert_to), (prop("FilterName", "calc8"),))
+                doc.storeToURL(uno.systemPathToFileUrl(convert_to), (prop("FilterName", filter_of(convert_to)),))
                 return {"converted": convert_to}
             sheets = [read_sheet(doc.Sheets.getByIndex(i)) for i in range(doc.Sheets.Count)]
             return {"sheets": sheets, "names": read_names(doc, path)}
@@ -372,7 +382,7 @@ def run_main(argv):
             convert_to = os.path.abspath(argv[3])
             argv = argv[:1] + argv[2:3] + argv[4:]
     if len(argv) not in (2, 3):
-        print(json.dumps({"error": "usage: recalc.py [--convert BOOK OUT.ods | BOOK] [PROFILE_DIR]"}))
+        print(json.dumps({"error": "usage: recalc.py [--convert BOOK OUT | BOOK] [PROFILE_DIR]"}))
         return 2
     path = os.path.abspath(argv[1])
     own_profile = len(argv) == 2
