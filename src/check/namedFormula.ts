@@ -2,7 +2,8 @@
 // `=B30*B11` → `dL_dz5_e1*z4_e1`, so it reads beside the expected formula
 // `dL_dw8_e1 = dL_dz5_e1 * a4_e1` and the wrong reference stands out.
 
-import { formatRef, joinAddress, splitAddress } from './cellRef.ts';
+import { cellAddress, parseAddress } from '../spreadsheet/address.ts';
+import { formatRef } from './cellRef.ts';
 
 // A reference: optional sheet (`Sheet1!`, `'My sheet'!`, or LibreOffice's
 // `$Sheet1.`), then an A1 address; not part of a longer name or a function
@@ -19,10 +20,10 @@ export function namedFormula(formula: string, sheet: string, keyOf: ReadonlyMap<
       i % 2 === 1
         ? part
         : part.replace(REF, (whole, quoted: string | undefined, address: string) => {
-            const at = splitAddress(address);
+            const at = parseAddress(address);
             if (!at) return whole;
             const on = quoted === undefined ? sheet : quoted.startsWith("'") ? quoted.slice(1, -1).replace(/''/g, "'") : quoted;
-            return keyOf.get(formatRef({ sheet: on, address: joinAddress(at.col, at.row) })) ?? whole;
+            return keyOf.get(formatRef({ sheet: on, address: cellAddress(at.row, at.column) })) ?? whole;
           }),
     )
     .join('');

@@ -48,13 +48,16 @@ export function parseAddress(text: string): Position | undefined {
 
 /**
  * A sheet name as a reference writes it: bare when it is a plain identifier
- * that cannot be read as a cell address (`AB12`) or an R1C1 reference (`R1C1`),
+ * that cannot be read as a cell address (`AB12`), an R1C1 reference (`R1C1`) or a boolean,
  * else in single quotes with any quote inside doubled.
  */
 export function quoteSheet(sheet: string): string {
-  const plain = /^[A-Za-z_][A-Za-z0-9_]*$/.test(sheet) && !/^[A-Za-z]{1,3}\d+$/.test(sheet) && !/^R\d*C\d*$/i.test(sheet);
+  const plain = /^[A-Za-z_][A-Za-z0-9_]*$/.test(sheet) && !/^[A-Za-z]{1,3}\d+$/.test(sheet) && !/^R\d*C\d*$/i.test(sheet) && !/^(TRUE|FALSE)$/i.test(sheet);
   return plain ? sheet : `'${sheet.replace(/'/g, "''")}'`;
 }
+
+/** A sheet name as a reference wrote it, quoted (`'It''s'`) or bare (`Inputs`): the name itself. */
+export const unquoteSheet = (text: string): string => (text.length >= 2 && text.startsWith("'") && text.endsWith("'") ? text.slice(1, -1).replace(/''/g, "'") : text);
 
 /** `Inputs!$B$3`, or with `to` a rectangle `Training!$B$4:$B$103`; `absolute: false` writes `Inputs!B3`. */
 export function referenceText(ref: Reference, absolute = true): string {
@@ -71,7 +74,7 @@ export function referenceText(ref: Reference, absolute = true): string {
 export function parseReference(text: string): Reference | undefined {
   const m = /^\s*(?:'((?:[^']|'')+)'|([^'!\s][^'!]*))!([^:\s]+)(?::([^:\s]+))?\s*$/.exec(text);
   if (!m) return undefined;
-  const sheet = m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2]!.trim();
+  const sheet = m[1] !== undefined ? unquoteSheet(`'${m[1]}'`) : m[2]!.trim();
   const a = parseAddress(m[3]!), b = m[4] === undefined ? a : parseAddress(m[4]);
   if (!a || !b) return undefined;
   const from = { row: Math.min(a.row, b.row), column: Math.min(a.column, b.column) };
