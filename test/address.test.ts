@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { absoluteAddress, cellAddress, columnLetters, columnNumber, parseAddress, parseReference, quoteSheet, referenceText } from '../src/spreadsheet/address.ts';
+import { absoluteAddress, areaText, cellAddress, columnLetters, columnNumber, parseAddress, parseArea, parseReference, quoteSheet, referenceText, unquoteSheet } from '../src/spreadsheet/address.ts';
 
 /** Excel's limits: 16,384 columns (XFD), 1,048,576 rows. */
 const column = fc.integer({ min: 1, max: 16_384 });
@@ -51,7 +51,20 @@ describe('cellAddress(row, column), parseAddress(text)', () => {
 
 describe('quoteSheet(name)', () => {
   it('leaves plain identifiers bare and quotes anything Excel would misread', () => {
-    expect(['Inputs', 'Epoch_1', 'Epoch 1', "It's", 'AB12', 'R1C1', 'r2c', '1st', 'a.b', 'Σ'].map(quoteSheet)).toEqual(['Inputs', 'Epoch_1', "'Epoch 1'", "'It''s'", "'AB12'", "'R1C1'", "'r2c'", "'1st'", "'a.b'", "'Σ'"]);
+    expect(['Inputs', 'Epoch_1', 'Epoch 1', "It's", 'AB12', 'R1C1', 'r2c', '1st', 'a.b', 'Σ', 'true'].map(quoteSheet)).toEqual(['Inputs', 'Epoch_1', "'Epoch 1'", "'It''s'", "'AB12'", "'R1C1'", "'r2c'", "'1st'", "'a.b'", "'Σ'", "'true'"]);
+  });
+  it('unquoteSheet(quoteSheet(name)) is the name', () => {
+    fc.assert(fc.property(sheetName, (s) => unquoteSheet(quoteSheet(s)) === s));
+  });
+});
+
+describe('areaText(area), parseArea(text)', () => {
+  it('parseArea orders the corners and refuses three corners; areaText writes B4:B103 or $B$4:$B$103', () => {
+    expect(parseArea('C9:A1')).toEqual({ from: { row: 1, column: 1 }, to: { row: 9, column: 3 } });
+    expect(parseArea('$B$2')).toEqual({ from: { row: 2, column: 2 } });
+    expect(['A1:B2:C3', 'A1:', ':A1', 'S!A1'].map(parseArea)).toEqual(Array(4).fill(undefined));
+    const area = { from: { row: 4, column: 2 }, to: { row: 103, column: 2 } };
+    expect([areaText(area), areaText(area, true)]).toEqual(['B4:B103', '$B$4:$B$103']);
   });
 });
 

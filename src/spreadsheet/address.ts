@@ -9,11 +9,15 @@ export interface Position {
   column: number;
 }
 
-/** A reference to a cell or a rectangle of cells on a sheet; `to` is absent for one cell. */
-export interface Reference {
-  sheet: string;
+/** A cell or a rectangle of cells: its top-left corner and, for more than one cell, its bottom-right one. */
+export interface Area {
   from: Position;
   to?: Position;
+}
+
+/** An area on a sheet. */
+export interface Reference extends Area {
+  sheet: string;
 }
 
 /** Column 1 → `A`, 26 → `Z`, 27 → `AA`, 16,384 → `XFD` (1-based; bijective base 26). */
@@ -59,11 +63,25 @@ export function quoteSheet(sheet: string): string {
 /** A sheet name as a reference wrote it, quoted (`'It''s'`) or bare (`Inputs`): the name itself. */
 export const unquoteSheet = (text: string): string => (text.length >= 2 && text.startsWith("'") && text.endsWith("'") ? text.slice(1, -1).replace(/''/g, "'") : text);
 
+/** `B3`, or with `to` a rectangle `B4:B103`; `absolute: true` writes `$B$3`, `$B$4:$B$103`. */
+export function areaText(area: Area, absolute = false): string {
+  const at = absolute ? absoluteAddress : cellAddress;
+  return `${at(area.from.row, area.from.column)}${area.to === undefined ? '' : `:${at(area.to.row, area.to.column)}`}`;
+}
+
+/** `B3`, `$B$3:B9`, `C9:A1` → the area, corners ordered top-left first, `to` only for more than one cell; undefined when the text is not one. */
+export function parseArea(text: string): Area | undefined {
+  const [first, second, ...more] = text.split(':');
+  const a = parseAddress(first!), b = second === undefined ? a : parseAddress(second);
+  if (!a || !b || more.length) return undefined;
+  const from = { row: Math.min(a.row, b.row), column: Math.min(a.column, b.column) };
+  const to = { row: Math.max(a.row, b.row), column: Math.max(a.column, b.column) };
+  return to.row === from.row && to.column === from.column ? { from } : { from, to };
+}
+
 /** `Inputs!$B$3`, or with `to` a rectangle `Training!$B$4:$B$103`; `absolute: false` writes `Inputs!B3`. */
 export function referenceText(ref: Reference, absolute = true): string {
-  const at = absolute ? absoluteAddress : cellAddress;
-  const to = ref.to === undefined ? '' : `:${at(ref.to.row, ref.to.column)}`;
-  return `${quoteSheet(ref.sheet)}!${at(ref.from.row, ref.from.column)}${to}`;
+  return `${quoteSheet(ref.sheet)}!${areaText(ref, absolute)}`;
 }
 
 /**
@@ -72,12 +90,7 @@ export function referenceText(ref: Reference, absolute = true): string {
  * one such reference.
  */
 export function parseReference(text: string): Reference | undefined {
-  const m = /^\s*(?:'((?:[^']|'')+)'|([^'!\s][^'!]*))!([^:\s]+)(?::([^:\s]+))?\s*$/.exec(text);
-  if (!m) return undefined;
-  const sheet = m[1] !== undefined ? unquoteSheet(`'${m[1]}'`) : m[2]!.trim();
-  const a = parseAddress(m[3]!), b = m[4] === undefined ? a : parseAddress(m[4]);
-  if (!a || !b) return undefined;
-  const from = { row: Math.min(a.row, b.row), column: Math.min(a.column, b.column) };
-  const to = { row: Math.max(a.row, b.row), column: Math.max(a.column, b.column) };
-  return to.row === from.row && to.column === from.column ? { sheet, from } : { sheet, from, to };
+  const m = /^\s*(?:'((?:[^']|'')+)'|([^'!\s][^'!]*))!(\S+?)\s*$/.exec(text);
+  const area = m && parseArea(m[3]!);
+  return area ? { sheet: m![1] !== undefined ? unquoteSheet(`'${m![1]}'`) : m![2]!.trim(), ...area } : undefined;
 }

@@ -14,7 +14,7 @@ import { DEFAULT_STEP } from '../finiteDifference.ts';
 import type { Node } from '../graph.ts';
 import { adjoint, adjointOf } from '../names.ts';
 import { print } from '../print.ts';
-import { columnName, DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
+import { addressAt, DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { epochName, finalName, inputName, LR, minusName, numericName, plusName, STEP } from './names.ts';
 import { inside, updateText, type Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
@@ -177,7 +177,7 @@ function pass(s: SheetBuilder, plan: Plan, run: WorkbookRun, k: number, p: strin
   const colOf = new Map(forward.map((id, i) => [id, col + i]));
   const moved = print(perturb.graph, perturb[sign], { style: 'formula', ref: (n) => (n.name === 'θ' ? epochName(p, k) : STEP) });
   const ref = (n: Node) =>
-    colOf.has(n.id) ? columnName(colOf.get(n.id)!) + row
+    colOf.has(n.id) ? addressAt(colOf.get(n.id)!, row)
     : n.name === p ? `(${moved})`
     : n.op === 'input' ? inputName(n.name!) : epochName(n.name!, k);
   const theta = evaluate(perturb.graph, { θ: params[p]!, h: DEFAULT_STEP }, 'float64')[perturb[sign]]!;

@@ -21,7 +21,8 @@
 import type { Node } from '../graph.ts';
 import { print } from '../print.ts';
 import { cellLabels } from './epochSheet.ts';
-import { addressAt, columnName, resultOf, SheetBuilder, VALUE_FORMAT, type FilledColumn, type LayoutSheet, type WorkbookLayout } from './layout.ts';
+import { columnLetters, quoteSheet } from '../spreadsheet/address.ts';
+import { addressAt, resultOf, SheetBuilder, VALUE_FORMAT, type FilledColumn, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { columnRangeName, finalName, initName, inputName, LR } from './names.ts';
 import { updateText, type Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
@@ -94,7 +95,7 @@ function headers(s: SheetBuilder, plan: Plan, cols: Columns): void {
     // The update of the row above; step 1 reads the initial value on the Inputs sheet.
     s.text(c, MATHS_ROW, updateText(plan, p), 'note');
   }
-  const textRef = (n: Node) => (plan.split.helpers.has(n.id) ? columnName(cols.cell.get(n.id)!) : n.name!);
+  const textRef = (n: Node) => (plan.split.helpers.has(n.id) ? columnLetters(cols.cell.get(n.id)! + 1) : n.name!);
   for (const [id, c] of cols.cell) {
     s.text(c, NAMES_ROW, label.get(id)!, plan.split.helpers.has(id) ? 'helper' : 'header');
     s.text(c, MATHS_ROW, print(g, id, { style: 'text', ref: textRef }), 'note');
@@ -176,5 +177,5 @@ export function trainingRef(plan: Plan): (quantity: string, step: number | undef
   const g = plan.split.graph;
   const col = new Map<string, number>(cols.param);
   for (const [id, c] of cols.cell) if (!plan.split.helpers.has(id)) col.set(g.node(id).name!, c);
-  return (q, k) => (k === undefined ? finalName(q) : `${TRAINING}!${addressAt(col.get(q)!, FIRST_ROW + k - 1)}`);
+  return (q, k) => (k === undefined ? finalName(q) : `${quoteSheet(TRAINING)}!${addressAt(col.get(q)!, FIRST_ROW + k - 1)}`);
 }
