@@ -2,7 +2,7 @@
 // `=B30*B11` → `dL_dz5_e1*z4_e1`, so it reads beside the expected formula
 // `dL_dw8_e1 = dL_dz5_e1 * a4_e1` and the wrong reference stands out.
 
-import { cellAddress, parseAddress } from '../spreadsheet/address.ts';
+import { cellAddress, parseAddress, unquoteSheet } from '../spreadsheet/address.ts';
 import { formatRef } from './cellRef.ts';
 
 // A reference: optional sheet (`Sheet1!`, `'My sheet'!`, or LibreOffice's
@@ -22,7 +22,7 @@ export function namedFormula(formula: string, sheet: string, keyOf: ReadonlyMap<
         : part.replace(REF, (whole, quoted: string | undefined, address: string) => {
             const at = parseAddress(address);
             if (!at) return whole;
-            const on = quoted === undefined ? sheet : quoted.startsWith("'") ? quoted.slice(1, -1).replace(/''/g, "'") : quoted;
+            const on = quoted === undefined ? sheet : unquoteSheet(quoted);
             return keyOf.get(formatRef({ sheet: on, address: cellAddress(at.row, at.column) })) ?? whole;
           }),
     )

@@ -4,6 +4,7 @@
 // first use, so a page that never checks a workbook never downloads it.
 
 import { escapeControls } from '../csv.ts';
+import { areaText, parseReference } from '../spreadsheet/address.ts';
 import { zipPartsProblem } from '../workbook/zipLimits.ts';
 import type { Book, BookCell, DefinedName } from './book.ts';
 import { CheckError } from './checkError.ts';
@@ -67,8 +68,8 @@ export async function readXlsx(bytes: Uint8Array, file = 'workbook'): Promise<Bo
   for (const d of (wb.definedNames as unknown as { model: { name: string; ranges: string[] }[] }).model) {
     const ref = d.ranges[0];
     if (ref === undefined) continue;
-    const m = /^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$/.exec(ref);
-    names.push([d.name, m ? { ref, sheet: (m[1] ?? m[2]!).replace(/''/g, "'"), cell: m[3]!.replace(/\$/g, '') } : { ref }]);
+    const at = parseReference(ref);
+    names.push([d.name, at ? { ref, sheet: at.sheet, cell: areaText(at) } : { ref }]);
   }
   return { sheets, names: Object.fromEntries(names) };
 }

@@ -10,7 +10,7 @@ import * as names from '../names.ts';
 import { epochName, inputName, LR } from '../workbook/names.ts';
 import type { Book, BookCell, BookSheet } from './book.ts';
 import { isEmpty, numberOf, textOf } from './book.ts';
-import { cellAddress, parseAddress } from '../spreadsheet/address.ts';
+import { cellAddress, parseAddress, unquoteSheet } from '../spreadsheet/address.ts';
 import { formatRef } from './cellRef.ts';
 import { CheckError } from './checkError.ts';
 import { parseHeaderLabel, type HeaderLabel, type Role } from './headerLabel.ts';
@@ -216,7 +216,7 @@ function lrFromUpdates(t: Table): string | undefined {
   for (const w of t.columns.filter(isWeight)) {
     const f = t.sheet.cells[cellAddress(t.first + 1, w.col)]?.formula;
     if (!f) return undefined;
-    const refs = [...f.matchAll(ABSOLUTE)].map((m) => formatRef({ sheet: m[1] ? m[1].replace(/^'|'$/g, '').replace(/''/g, "'") : t.sheet.name, address: `${m[2]!.toUpperCase()}${m[3]}` }));
+    const refs = [...f.matchAll(ABSOLUTE)].map((m) => formatRef({ sheet: m[1] ? unquoteSheet(m[1]) : t.sheet.name, address: `${m[2]!.toUpperCase()}${m[3]}` }));
     if (refs.length !== 1) return undefined;
     found.add(refs[0]!);
   }

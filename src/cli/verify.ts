@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, type Config } from '../config.ts';
+import { parseReference } from '../spreadsheet/address.ts';
 import { escapeControls } from '../csv.ts';
 import { MAX_CONFIG_BYTES, MAX_VERIFY_WORKBOOK_BYTES as MAX_WORKBOOK_BYTES, MAX_WORK } from '../limits.ts';
 import { paramCount } from '../names.ts';
@@ -75,8 +76,8 @@ function columnRows(refs: Map<string, string>): number | undefined {
   let rows: number | undefined;
   for (const [name, ref] of refs) {
     if (parseName(name)?.kind !== 'column') continue;
-    const m = /\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)$/.exec(ref);
-    const n = m ? Number(m[2]) - Number(m[1]) + 1 : 1;
+    const area = parseReference(ref);
+    const n = area?.to ? area.to.row - area.from.row + 1 : 1;
     rows = Math.max(rows ?? 0, n);
   }
   return rows;
