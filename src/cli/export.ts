@@ -1,9 +1,8 @@
 // `xlgrad export`: the run as an Excel workbook of live formulas, the same
 // workbook as OpenDocument (converted by LibreOffice), or a PyTorch script.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import { escapeControls } from '../csv.ts';
 import { parseJson } from '../parseJson.ts';
@@ -94,19 +93,11 @@ export async function exportCommand(argv: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** The workbook as .ods: written to a temporary folder, converted there by LibreOffice, read back (the caller writes --out). */
-async function toOds(xlsx: Uint8Array, office: typeof import('../libreoffice/libreoffice.ts'), shown: string): Promise<Uint8Array> {
-  const dir = mkdtempSync(join(tmpdir(), 'xlgrad-ods-'));
-  try {
-    const from = join(dir, 'workbook.xlsx'), to = join(dir, 'workbook.ods');
-    writeFileSync(from, xlsx);
-    await office.convertWorkbook(from, to).catch((e: unknown) => {
-      throw e instanceof office.LibreOfficeError ? new UsageError(`${shown}: cannot convert to .ods: ${escapeControls(e.message)}`) : e;
-    });
-    return readFileSync(to);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** The workbook as .ods, converted by LibreOffice (the caller writes --out). */
+function toOds(xlsx: Uint8Array, office: typeof import('../libreoffice/libreoffice.ts'), shown: string): Promise<Uint8Array> {
+  return office.convertWorkbook({ bytes: xlsx, type: 'xlsx' }, 'ods').catch((e: unknown) => {
+    throw e instanceof office.LibreOfficeError ? new UsageError(`${shown}: cannot convert to .ods: ${escapeControls(e.message)}`) : e;
+  });
 }
 
 /** `--format py`: the run as a standalone PyTorch script (pytorchScript.ts); any config the engine runs. */

@@ -5,10 +5,8 @@
 // xlgrad's names, the config and the work it implies), so a wrong file fails
 // in milliseconds with one line, never a hang.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseConfig, type Config } from '../config.ts';
+import type { WorkbookInput } from '../libreoffice/libreoffice.ts';
 import { parseReference } from '../spreadsheet/address.ts';
 import { escapeControls } from '../csv.ts';
 import { MAX_CONFIG_BYTES, MAX_VERIFY_WORKBOOK_BYTES as MAX_WORKBOOK_BYTES, MAX_WORK } from '../limits.ts';
@@ -148,26 +146,19 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const shown = escapeControls(path);
   const bytes = readBytes(path);
   const entries = await zipEntries(shown, bytes);
-  if (zipPartText(bytes, entries, 'mimetype')?.trim() !== ODS) return verifyXlsx(path, bytes, entries, given, configPath, io);
+  if (zipPartText(bytes, entries, 'mimetype')?.trim() !== ODS) return verifyXlsx(path, bytes, entries, given, configPath, io, shown);
   // An OpenDocument file: LibreOffice saves it as .xlsx (formulas and defined names as they are), which is verified as any export.
   const office = await import('../libreoffice/libreoffice.ts');
   const status = office.libreOfficeStatus();
   if (!status.ok) throw new UsageError(`${shown}: reading an .ods needs LibreOffice: ${status.message}`);
-  const dir = mkdtempSync(join(tmpdir(), 'xlgrad-verify-'));
-  try {
-    const xlsx = join(dir, 'workbook.xlsx');
-    await office.convertWorkbook(path, xlsx).catch((e: unknown) => {
-      throw e instanceof office.LibreOfficeError ? new UsageError(`${shown}: ${escapeControls(e.message)}`) : e;
-    });
-    const converted = readFileSync(xlsx);
-    return await verifyXlsx(xlsx, converted, await zipEntries(shown, converted), given, configPath, io, shown);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const converted = await office.convertWorkbook(path, 'xlsx').catch((e: unknown) => {
+    throw e instanceof office.LibreOfficeError ? new UsageError(`${shown}: ${escapeControls(e.message)}`) : e;
+  });
+  return verifyXlsx({ bytes: converted, type: 'xlsx' }, converted, await zipEntries(shown, converted), given, configPath, io, shown);
 }
 
-/** Verifies the .xlsx at `path` (`bytes`, its zip `entries`); `shown` names it in messages (the .ods it was converted from). */
-async function verifyXlsx(path: string, bytes: Uint8Array, entries: ZipEntry[], given: Config | undefined, configPath: string | undefined, io: Io, shown = escapeControls(path)): Promise<number> {
+/** Verifies the .xlsx `book` (`bytes`, its zip `entries`); `shown` names it in messages. */
+async function verifyXlsx(book: WorkbookInput, bytes: Uint8Array, entries: ZipEntry[], given: Config | undefined, configPath: string | undefined, io: Io, shown: string): Promise<number> {
   const refs = definedNames(shown, bytes, entries);
   const names = [...refs.keys()];
   if (!names.some((n) => parseName(n)?.kind === 'epoch' || parseName(n)?.kind === 'column' || n === CONFIG)) {
@@ -185,7 +176,7 @@ async function verifyXlsx(path: string, bytes: Uint8Array, entries: ZipEntry[], 
   // Loaded here, so the other commands never load the LibreOffice bridge.
   const { recalculate, LibreOfficeError } = await import('../libreoffice/libreoffice.ts');
   if (bytes.length > 2 ** 20) io.err(`xlgrad verify: recalculating ${shown} (${(bytes.length / 2 ** 20).toFixed(1)} MB) in LibreOffice; large workbooks take a minute or more…`);
-  const recalculated = await recalculate(path).catch((e: unknown) => {
+  const recalculated = await recalculate(book).catch((e: unknown) => {
     throw e instanceof LibreOfficeError ? new UsageError(`${shown}: ${escapeControls(e.message)}`) : e;
   });
   // The rows layout names columns (L_col): every row of each is compared.

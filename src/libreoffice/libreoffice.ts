@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, rmSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,15 +96,22 @@ export function libreOfficeStatus(): { ok: true } | { ok: false; message: string
  * A minute, plus time for the size: a 7 MB workbook of 700,000 formulas takes
  * LibreOffice over a minute to load, calculate and read.
  */
-function defaultTimeout(file: string): number {
+function defaultTimeout(input: WorkbookInput): number {
   let bytes = 0;
   try {
-    bytes = statSync(file).size;
+    bytes = typeof input === 'string' ? statSync(input).size : input.bytes.length;
   } catch {
     // the script reports a missing file itself
   }
   return DEFAULT_TIMEOUT_MS + PER_MB_TIMEOUT_MS * (bytes / 2 ** 20);
 }
+
+/**
+ * A workbook to open: a file (opened read-only), or the bytes of an .xlsx or
+ * .ods, written into the run's temporary folder and removed with it, however
+ * the run ends (Ctrl-C included).
+ */
+export type WorkbookInput = string | { bytes: Uint8Array; type: 'xlsx' | 'ods' };
 
 /** What recalc.py prints: cells as [row, column, cell], names as their reference text and, when LibreOffice resolved them, where they are. */
 interface Positions {
@@ -135,22 +142,28 @@ function addressed(raw: Positions): Recalculated {
   return { sheets, names };
 }
 
-/** Recalculate `file` (.xlsx or .ods) in headless LibreOffice; the file itself is opened read-only. */
-export async function recalculate(file: string, opts: { timeoutMs?: number } = {}): Promise<Recalculated> {
-  return addressed((await runOffice([resolve(file)], file, opts.timeoutMs)) as Positions);
+/** Recalculate a workbook (.xlsx or .ods) in headless LibreOffice. */
+export async function recalculate(input: WorkbookInput, opts: { timeoutMs?: number } = {}): Promise<Recalculated> {
+  return addressed((await runOffice(input, (book) => [book], opts.timeoutMs)) as Positions);
 }
 
 /**
- * Recalculates the workbook `file` in LibreOffice and saves it at `out`, as
- * OpenDocument when `out` ends in .ods, as Office Open XML when it ends in .xlsx.
+ * The workbook recalculated by LibreOffice and saved `to` OpenDocument (.ods)
+ * or Office Open XML (.xlsx), as bytes; nothing is left on disk.
  */
-export async function convertWorkbook(file: string, out: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-  await runOffice(['--convert', resolve(file), resolve(out)], file, opts.timeoutMs);
+export async function convertWorkbook(input: WorkbookInput, to: 'ods' | 'xlsx', opts: { timeoutMs?: number } = {}): Promise<Uint8Array> {
+  let out = '';
+  const converted = await runOffice(input, (book, folder) => ['--convert', book, (out = join(folder, `converted.${to}`))], opts.timeoutMs, () => readFile(out));
+  return converted as Uint8Array;
 }
 
-/** recalc.py run with `args` (and a fresh profile) on `file`, its printed JSON parsed. */
-async function runOffice(args: string[], file: string, timeout?: number): Promise<unknown> {
-  const timeoutMs = timeout ?? defaultTimeout(file);
+/**
+ * recalc.py run in a fresh profile folder with the arguments `args` gives for
+ * the workbook's path and that folder; `before` the folder is removed, `last`
+ * reads what the run left in it. Returns the printed JSON, parsed.
+ */
+async function runOffice(input: WorkbookInput, args: (book: string, folder: string) => string[], timeout?: number, last?: () => Promise<unknown>): Promise<unknown> {
+  const timeoutMs = timeout ?? defaultTimeout(input);
   const soffice = findSoffice();
   if (!soffice) throw new LibreOfficeError(`LibreOffice (soffice) not found; install it with: ${INSTALL_HINT}`, 'missing');
   if (!isExecutable(PYTHON)) throw new LibreOfficeError(`${PYTHON} not found; install it with: ${INSTALL_HINT}`, 'missing');
@@ -161,7 +174,11 @@ async function runOffice(args: string[], file: string, timeout?: number): Promis
   runs.add(run);
   watchSignals();
   try {
-    return await runScript(args, resolve(file), run, soffice, timeoutMs);
+    let book: string;
+    if (typeof input === 'string') book = resolve(input);
+    else await writeFile((book = join(profile, `workbook.${input.type}`)), input.bytes);
+    const printed = await runScript(args(book, profile), book, run, soffice, timeoutMs);
+    return last ? await last() : printed;
   } finally {
     killGroup(run);
     await rm(profile, { recursive: true, force: true, maxRetries: 3 });
