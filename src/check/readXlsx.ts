@@ -4,6 +4,7 @@
 // first use, so a page that never checks a workbook never downloads it.
 
 import { escapeControls } from '../csv.ts';
+import { excelJS } from '../exceljs/excelJS.ts';
 import { areaText, parseReference } from '../spreadsheet/address.ts';
 import { zipPartsProblem } from '../workbook/zipLimits.ts';
 import type { Book, BookCell, DefinedName } from './book.ts';
@@ -11,13 +12,6 @@ import { CheckError } from './checkError.ts';
 import { MAX_READ_CELLS as MAX_CELLS } from '../limits.ts';
 
 export { MAX_CELLS };
-
-type ExcelJsModule = typeof import('exceljs');
-
-async function excelJs(): Promise<ExcelJsModule> {
-  const m = (await import('exceljs')) as ExcelJsModule & { default?: ExcelJsModule };
-  return m.default ?? m;
-}
 
 function plain(v: unknown): BookCell {
   if (v === null || v === undefined) return { type: 'empty' };
@@ -42,7 +36,7 @@ function plain(v: unknown): BookCell {
 export async function readXlsx(bytes: Uint8Array, file = 'workbook'): Promise<Book> {
   const tooBig = await zipPartsProblem(bytes);
   if (tooBig !== undefined) throw new CheckError(`${file}: ${tooBig}`);
-  const ExcelJS = await excelJs();
+  const ExcelJS = await excelJS();
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);

@@ -8,24 +8,12 @@
 // row, and the other rows are written here as sheet XML, because exceljs's cell
 // model costs about 9 µs a cell even when streaming (4 s for the 480,000 cells
 // of a 10,000-step article run) while the XML of a cell is one line.
-//
-// exceljs's package entry is its Node build (streams, fs); bundlers that honour
-// the package's "browser" field (Vite does) get dist/exceljs.min.js instead.
-// Loading it with a dynamic import keeps it out of the main bundle and lets both
-// resolve: in Node the CommonJS module arrives as `default`.
+// exceljs is loaded through src/exceljs/excelJS.ts.
 
-import type * as ExcelJSTypes from 'exceljs';
+import { excelJS as excel, type ExcelJS, type ExcelJSTypes } from '../exceljs/excelJS.ts';
 import { fixZipDates } from './fixZipDates.ts';
 import { columnLetters, parseAddress, parseArea, referenceText } from '../spreadsheet/address.ts';
 import { filledCell, sheetCells, type CellStyle, type FilledColumn, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
-
-type ExcelJS = typeof ExcelJSTypes;
-
-let loaded: Promise<ExcelJS> | undefined;
-function excel(): Promise<ExcelJS> {
-  loaded ??= import('exceljs').then((m) => ((m as unknown as { default?: ExcelJS }).default ?? m) as ExcelJS);
-  return loaded;
-}
 
 /** A fixed document date: the same input must give the same bytes. */
 const DOCUMENT_DATE = new Date(Date.UTC(2000, 0, 1));
