@@ -105,6 +105,15 @@ describe.skipIf(!hasTorch)('pytorchScript(config) run by PyTorch', () => {
     expect(printed.final).toEqual(f.final);
   });
 
+  it("article with init.rounding 'portable' and 0 epochs: the script's parameters are PyTorch's portable-kernel draw", () => {
+    const f = fixtures.find((x) => x.name === 'article')!;
+    const config = { ...f.config, epochs: 0, init: { torchSeed: 0, rounding: 'portable' as const, draw: 'float32' as const } };
+    const printed = runScript({ ...f, name: 'article-portable', config });
+    expect(printed.losses).toEqual([]);
+    expect(printed.final).toEqual(f.initPortable);
+    expect(printed.final).not.toEqual(f.init);
+  });
+
   it.each(RUN)('%s: the script agrees with the trace, every step', (name) => {
     const f = fixtures.find((x) => x.name === name)!;
     const printed = run(f);
