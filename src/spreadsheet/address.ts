@@ -44,6 +44,9 @@ export const absoluteAddress = (row: number, column: number): string => `$${colu
 
 const ADDRESS = /^\$?([A-Za-z]{1,3})\$?([1-9]\d{0,6})$/;
 
+/** An A1 address as it stands in formula text (`B3`, `$B$3`, `b3`), as regular-expression source for the formula scanners; parseAddress reads what it matches. */
+export const A1_SOURCE = String.raw`\$?[A-Za-z]{1,3}\$?\d+`;
+
 /** `B3`, `$B$3`, `b$3` → { row: 3, column: 2 }; undefined when the text is not an A1 address. */
 export function parseAddress(text: string): Position | undefined {
   const m = ADDRESS.exec(text);

@@ -14,7 +14,7 @@
 // to recursion with a fresh parser per depth. A cycle evaluates to #CYCLE!.
 
 import FormulaParser, { type Argument, type CellRef, type RangeRef } from 'fast-formula-parser';
-import { cellAddress, parseAddress, parseReference, quoteSheet, unquoteSheet } from '../spreadsheet/address.ts';
+import { A1_SOURCE, cellAddress, parseAddress, parseReference, quoteSheet, unquoteSheet } from '../spreadsheet/address.ts';
 
 export interface CellInput {
   value?: unknown;
@@ -90,11 +90,12 @@ const keyOf = (sheet: string, row: number, col: number) => `${sheet.toLowerCase(
 // literal, a sheet-qualified reference, a plain reference, a number (so 1E5 is
 // not read as cell E5), an identifier (function when followed by '(', else
 // perhaps a defined name).
+const AREA = `${A1_SOURCE}(?::${A1_SOURCE})?`;
 const TOKEN = new RegExp(
   [
     /(?<str>"(?:[^"]|"")*")/,
-    /(?:'(?<qsheet>(?:[^']|'')+)'|(?<sheet>[A-Za-z_][\w.]*))!(?<sref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)(?![\w.(])/,
-    /(?<ref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)(?![\w.(!])/,
+    new RegExp(String.raw`(?:'(?<qsheet>(?:[^']|'')+)'|(?<sheet>[A-Za-z_][\w.]*))!(?<sref>${AREA})(?![\w.(])`),
+    new RegExp(String.raw`(?<ref>${AREA})(?![\w.(!])`),
     /(?<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)/,
     /(?<ident>[A-Za-z_\\][\w.]*)(?<call>\s*\()?/,
   ].map((r) => r.source).join('|'),
