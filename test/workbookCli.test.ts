@@ -9,6 +9,7 @@ import { xlgradInProcess } from './helpers.ts';
 import { MAX_WORKBOOK_BYTES } from '../src/cli/verify.ts';
 import { ARTICLE } from '../src/config.ts';
 import { preset } from '../src/presets.ts';
+import { libreOfficeStatus } from '../src/libreoffice/libreoffice.ts';
 import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,6 +67,52 @@ describe('xlgrad export', () => {
     expect(await refused('export', '--preset', 'nope')).toMatch(/unknown preset "nope"/);
     expect(await refused('export')).toMatch(/missing config/);
   });
+});
+
+describe('xlgrad export --format py', () => {
+  it('xlgrad export --preset adam --out run.py writes the PyTorch script, also of a run a workbook cannot show', async () => {
+    const file = join(dir, 'run.py');
+    const r = await xlgrad('export', '--preset', 'adam', '--out', file);
+    expect({ code: r.code, err: r.err, out: r.out.map((l) => l.replace(/\(\d+ kB\)/, '(n kB)')) }).toEqual({ code: 0, err: [], out: [`wrote ${file}: a PyTorch script of 5 optimizer steps (n kB); run it with python3 ${file}`] });
+    const script = readFileSync(file, 'utf8');
+    expect(script.split('\n')[0]).toBe('#!/usr/bin/env python3');
+    expect(script).toContain('torch.manual_seed(5)');
+    expect(script).toContain('torch.optim.Adam(model.parameters(), lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)');
+  });
+
+  it('xlgrad export --preset xor --format py names the script after the preset, in the current folder', () => {
+    const work = join(dir, 'cwd-py');
+    mkdirSync(work);
+    const r = spawnSync(process.execPath, [join(root, 'bin/xlgrad.js'), 'export', '--preset', 'xor', '--format', 'py'], { cwd: work, encoding: 'utf8' });
+    expect({ status: r.status, stderr: r.stderr, out: r.stdout.trim() }).toEqual({ status: 0, stderr: '', out: 'wrote xor.py: a PyTorch script of 100 optimizer steps (2 kB); run it with python3 xor.py' });
+    expect(readFileSync(join(work, 'xor.py'), 'utf8')).toContain('momentum=0.9');
+  });
+
+  it('xlgrad export --format <unknown>, a --format the --out extension contradicts, --layout with py: one line, exit 2, no file', async () => {
+    const out = join(dir, 'never.py');
+    expect(await refused('export', '--preset', 'article', '--format', 'pdf', '--out', out)).toBe('xlgrad export: --format: must be xlsx, ods or py; got "pdf"');
+    expect(await refused('export', '--preset', 'article', '--format', 'xlsx', '--out', out)).toBe(`xlgrad export: --out ${out}: ends in .py, but --format is xlsx; give one or make them agree`);
+    expect(await refused('export', '--preset', 'article', '--layout', 'rows', '--out', out)).toBe('xlgrad export: --layout: applies to workbooks (--format xlsx or ods), not to a PyTorch script');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+const office = libreOfficeStatus();
+// As in libreoffice.test.ts: only an explicit opt-out may hide a missing LibreOffice.
+describe.skipIf(!office.ok && process.env.XLGRAD_SKIP_LIBREOFFICE === '1')('xlgrad export --out run.ods, xlgrad verify run.ods', () => {
+  it('xlgrad export --out run.ods writes OpenDocument, and xlgrad verify run.ods compares every named value', async () => {
+    const file = join(dir, 'article.ods');
+    const r = await xlgrad('export', '--preset', 'article', '--out', file);
+    expect(r.code).toBe(0);
+    expect(r.out[0]).toMatch(new RegExp(`^wrote ${file}: 4 sheets, 1,012 formulas, 192 named values \\(\\d+ kB\\)$`));
+    const head = 'mimetypeapplication/vnd.oasis.opendocument.spreadsheet';
+    expect(readFileSync(file).toString('latin1', 30, 30 + head.length)).toBe(head);
+    const v = await xlgrad('verify', file);
+    // The same 189 values as the .xlsx (README): every defined name survived the conversion. LibreOffice
+    // stores an .ods's numbers with 15 significant digits, so the inputs may differ in the 16th.
+    expect(v.code).toBe(0);
+    expect(v.out[0]).toMatch(/^189 values, max relative difference (0|[1-9]e-1[5-6]), 0 mismatches$/);
+  }, 120_000);
 });
 
 describe('xlgrad verify, bad input (refused before LibreOffice starts)', () => {

@@ -17,7 +17,7 @@ import { recalculatedValues } from '../src/workbook/columnValues.ts';
 import { compareValues, type Computed } from '../src/workbook/compareValues.ts';
 import { engineValues } from '../src/workbook/engineValues.ts';
 import { layoutWorkbook, stepsOf, type LayoutKind } from '../src/workbook/layout.ts';
-import { INSTALL_HINT, libreOfficeStatus, recalculate } from '../src/workbook/libreoffice.ts';
+import { INSTALL_HINT, libreOfficeStatus, recalculate } from '../src/libreoffice/libreoffice.ts';
 import { columnRowName, finalName } from '../src/workbook/names.ts';
 import { farFromRecording, firstSteps, recordedValues } from './workbookRecording.ts';
 

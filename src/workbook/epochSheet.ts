@@ -17,7 +17,7 @@ import { DEFAULT_STEP } from '../finiteDifference.ts';
 import type { Node } from '../graph.ts';
 import { adjoint, adjointOf, sampleOf, state as stateName } from '../names.ts';
 import { print } from '../print.ts';
-import { columnName, DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
+import { addressAt, DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { dataName, finalName, LR, minusName, numericName, plusName, STEP, stepName, stepOf } from './names.ts';
 import { inside, stateText, updateLeaf, updateText, type BatchPlan, type Plan } from './plan.ts';
 import type { WorkbookRun, WorkbookStep } from './runWorkbook.ts';
@@ -242,7 +242,7 @@ function pass(s: SheetBuilder, top: Plan, step: WorkbookStep, p: string, sign: '
   const colOf = new Map(forward.map((id, i) => [id, col + i]));
   const moved = print(perturb.graph, perturb[sign], { style: 'formula', ref: (n) => (n.name === 'θ' ? stepName(p, t, batches) : STEP) });
   const ref = (n: Node) =>
-    colOf.has(n.id) ? columnName(colOf.get(n.id)!) + row
+    colOf.has(n.id) ? addressAt(colOf.get(n.id)!, row)
     : n.name === p ? `(${moved})`
     : n.op === 'input' ? data(n.name!) : stepName(n.name!, t, batches);
   const theta = evaluate(perturb.graph, { θ: step.params[p]!, h: DEFAULT_STEP }, 'float64')[perturb[sign]]!;

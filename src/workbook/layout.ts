@@ -40,6 +40,7 @@ import { batchesOf } from '../train.ts';
 import { rowsColumns, rowsSheet, trainingRef } from './rowsSheet.ts';
 import { runWorkbook } from './runWorkbook.ts';
 import { MAX_CELLS, MAX_ROWS_CELLS } from '../limits.ts';
+import { cellAddress } from '../spreadsheet/address.ts';
 
 export type CellStyle =
   | 'title' | 'note' | 'header' | 'section' | 'label' | 'text' | 'value' | 'param'
@@ -258,13 +259,6 @@ function checkRowsSize(plan: Plan): void {
   }
 }
 
-/** `n` → column letters: 0 → A, 25 → Z, 26 → AA. */
-export function columnName(n: number): string {
-  let s = '';
-  for (n += 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
 /** Collects one sheet's cells and registers their defined names. */
 export class SheetBuilder {
   readonly cells: LayoutCell[] = [];
@@ -275,7 +269,7 @@ export class SheetBuilder {
 
   /** Puts a cell at column `col` (0 = A), row `row` (1-based); returns its address. */
   put(col: number, row: number, cell: Omit<LayoutCell, 'address'>): string {
-    const address = columnName(col) + row;
+    const address = addressAt(col, row);
     (cell as LayoutCell).address = address;
     this.cells.push(cell as LayoutCell);
     if (cell.name !== undefined) {
@@ -290,14 +284,14 @@ export class SheetBuilder {
   }
 }
 
-/** Column letters and row: the address of a cell. */
-export const addressAt = (col: number, row: number): string => columnName(col) + row;
+/** The address of the layout's column `col` (0 = A) in row `row` (1-based). */
+export const addressAt = (col: number, row: number): string => cellAddress(row, col + 1);
 
 /** Row `row`'s formula of a filled column. */
 export function filledFormula(f: FilledColumn, row: number): string {
   const { text, refs } = f.formula!;
   let s = text[0]!;
-  for (let i = 0; i < refs.length; i++) s += columnName(refs[i]!.col) + (row + refs[i]!.rows) + text[i + 1]!;
+  for (let i = 0; i < refs.length; i++) s += addressAt(refs[i]!.col, row + refs[i]!.rows) + text[i + 1]!;
   return s;
 }
 

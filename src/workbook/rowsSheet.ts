@@ -32,7 +32,8 @@ import { adjoint, state as stateName, type StateKind } from '../names.ts';
 import { print } from '../print.ts';
 import { batchesOf } from '../train.ts';
 import { dataRef, cellLabels } from './epochSheet.ts';
-import { addressAt, columnName, resultOf, SheetBuilder, VALUE_FORMAT, type FilledColumn, type LayoutSheet, type WorkbookLayout } from './layout.ts';
+import { columnLetters, quoteSheet } from '../spreadsheet/address.ts';
+import { addressAt, resultOf, SheetBuilder, VALUE_FORMAT, type FilledColumn, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { columnRangeName, finalName, initName, inputName, LR } from './names.ts';
 import { fullBatchName, stateText, updateLeaf, updateText, type BatchPlan, type Plan, type UpdateGraph } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
@@ -172,7 +173,7 @@ function headers(s: SheetBuilder, plan: Plan, cols: Columns): void {
     const { plan: bp, id } = cols.shown.get(key)!;
     const label = labels.get(bp) ?? labels.set(bp, cellLabels(bp)).get(bp)!;
     const full = fullBatchName(plan.net, bp.net);
-    const textRef = (n: Node) => (bp.split.helpers.has(n.id) ? columnName(cols.cell.get(cellKey(plan, bp, n.id))!) : full(n.name!));
+    const textRef = (n: Node) => (bp.split.helpers.has(n.id) ? columnLetters(cols.cell.get(cellKey(plan, bp, n.id))! + 1) : full(n.name!));
     const helper = bp.split.helpers.has(id);
     s.text(c, NAMES_ROW, helper ? label.get(id)! : key, helper ? 'helper' : 'header');
     s.text(c, MATHS_ROW, print(bp.split.graph, id, { style: 'text', ref: textRef }), 'note');
@@ -322,5 +323,5 @@ export function rowsSheet(plan: Plan, run: WorkbookRun, names: WorkbookLayout['n
 export function trainingRef(plan: Plan): (quantity: string, step: number | undefined) => string {
   const cols = columnsOf(plan);
   const col = new Map<string, number>([...cols.param, ...cols.cell, ...cols.state]);
-  return (q, k) => (k === undefined ? finalName(q) : `${TRAINING}!${addressAt(col.get(q)!, FIRST_ROW + k - 1)}`);
+  return (q, k) => (k === undefined ? finalName(q) : `${quoteSheet(TRAINING)}!${addressAt(col.get(q)!, FIRST_ROW + k - 1)}`);
 }
