@@ -17,8 +17,10 @@ function note(row: Row, report: Report): string {
   const root = report.rootCauses[i];
   if (root) {
     lines.unshift(`${i === 0 ? 'FIRST MISMATCH' : 'ROOT CAUSE'}: the cells it depends on agree, so the mistake is here.`);
-    lines.push(`expected ${root.expectedFormula}`);
+    lines.push(`expected ${root.definition}`);
+    if (root.expectedFormula) lines.push(`in your cells ${root.expectedFormula}`);
     lines.push(row.formula ? `your formula ${row.formula}${root.theirFormulaNamed ? ` (${root.theirFormulaNamed})` : ''}` : 'this cell holds a typed number, not a formula');
+    if (root.references) lines.push(`it ${root.references}`);
   }
   return lines.join('\n');
 }

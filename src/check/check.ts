@@ -22,7 +22,9 @@ import { formatRef, parseRef, quoteSheet } from './cellRef.ts';
 import { checkConfig, type CheckConfig } from './checkConfig.ts';
 import { CheckError } from './checkError.ts';
 import { parseQuantity, type Detected, type Mapping, type Quantity } from './mapping.ts';
+import { expectedInCells } from './expectedInCells.ts';
 import { namedFormula } from './namedFormula.ts';
+import { referenceDifference } from './referenceDifference.ts';
 import { rootCauses } from './rootCauses.ts';
 
 /** theirs agrees with expected when |theirs − expected| ≤ absolute + relative·|expected|. */
@@ -50,10 +52,14 @@ export interface Row {
 }
 
 export interface FirstMismatch extends Row {
-  /** What the cell should compute, in symbols: `dL_dw8_e1 = dL_dz5_e1 * a4_e1`. */
-  expectedFormula: string;
+  /** What the cell should compute, in quantities: `dL_dw8_e1 = dL_dz5_e1 * a4_e1`. */
+  definition: string;
+  /** The same written over the workbook's own cells, `=(…)*Q5*D5` (expectedInCells); absent when a quantity it needs is in no cell. */
+  expectedFormula?: string;
   /** Their formula with every mapped cell written as its quantity: `dL_dz5_e1 * z4_e1`. */
   theirFormulaNamed?: string;
+  /** How the cells their formula reads differ from the expected formula's: `uses O5 (a_h1) where a_h2 (Q5) belongs`. */
+  references?: string;
 }
 
 export interface Report {
@@ -224,7 +230,7 @@ function expectedValues(net: Network, cc: CheckConfig, start: Start, epochs: num
 }
 
 /** The symbolic definition of a quantity, in the keys of the mapping. */
-function expectedFormula(net: Network, q: Quantity, epochs: number): string {
+function definitionOf(net: Network, q: Quantity, epochs: number): string {
   const k = q.epoch === 'final' ? epochs + 1 : q.epoch;
   if (k === 0) return `${q.key} is an input of the run`;
   if (net.params.includes(q.name)) {
@@ -285,8 +291,15 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
   const mismatches = rows.filter((r) => r.verdict === 'mismatch').length;
   const byCell = keysByCell(detected.mapping);
   const explain = (row: Row): FirstMismatch => {
-    const out: FirstMismatch = { ...row, expectedFormula: expectedFormula(net, parseQuantity(row.key)!, epochs) };
-    if (row.formula) out.theirFormulaNamed = namedFormula(row.formula, parseRef(row.cell)!.sheet, byCell);
+    const q = parseQuantity(row.key)!;
+    const out: FirstMismatch = { ...row, definition: definitionOf(net, q, epochs) };
+    const inCells = expectedInCells(net, q, epochs, detected.mapping, row.cell);
+    if (inCells) out.expectedFormula = inCells.formula;
+    if (row.formula) {
+      out.theirFormulaNamed = namedFormula(row.formula, parseRef(row.cell)!.sheet, byCell);
+      const refs = inCells && referenceDifference(row.formula, row.cell, inCells, book, detected.mapping, detected.labels);
+      if (refs) out.references = refs;
+    }
     return out;
   };
   const roots = rootCauses(rows, net, detected.mapping, epochs).map(explain);

@@ -112,7 +112,10 @@ export function checkDocument(r: BookCheck): object {
       samples: 1,
       checked: run.checked,
       mismatches: run.mismatches,
-      rootCauses: run.rootCauses.map((c) => ({ quantity: c.key, cell: c.cell, expected: c.expected, theirs: c.theirs, expectedFormula: c.expectedFormula, theirFormula: c.formula ?? null })),
+      rootCauses: run.rootCauses.map((c) => ({
+        quantity: c.key, cell: c.cell, expected: c.expected, theirs: c.theirs,
+        expectedFormula: c.expectedFormula ?? null, theirFormula: c.formula ?? null, definition: c.definition, references: c.references ?? null,
+      })),
       notes: run.notes,
     })),
   };
