@@ -6,8 +6,7 @@
 
 import type { Report, Row } from './check.ts';
 import { parseRef } from './cellRef.ts';
-
-type ExcelJsModule = typeof import('exceljs');
+import { openXlsx } from './openXlsx.ts';
 
 const FILL = { ok: 'FFC6EFCE', mismatch: 'FFFFC7CE', input: 'FFDDEBF7' } as const;
 
@@ -27,10 +26,7 @@ function note(row: Row, report: Report): string {
 
 /** The workbook's bytes with the reports (one per run) painted on; `bytes` is not modified. */
 export async function annotateWorkbook(bytes: Uint8Array, reports: Report | Report[]): Promise<Uint8Array> {
-  const m = (await import('exceljs')) as ExcelJsModule & { default?: ExcelJsModule };
-  const ExcelJS = m.default ?? m;
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes.slice().buffer as ArrayBuffer);
+  const { wb } = await openXlsx(bytes);
   for (const report of Array.isArray(reports) ? reports : [reports]) for (const row of report.rows) {
     const ref = parseRef(row.cell)!;
     const ws = wb.getWorksheet(ref.sheet);

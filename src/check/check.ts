@@ -268,6 +268,9 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
   const tolerance = options.tolerance ?? TOLERANCE;
   const net = options.net ?? networkOf(cc.config);
   const { reads, epochs } = readAll(book, detected, net);
+  if (!cc.given.has('init') && !reads.some((r) => /^w\d+$/.test(r.q.name))) {
+    throw new CheckError(`no weights found (no cell labelled w1, w2, … beside, above or as a column heading): this does not look like a neural network xlgrad can check; label the weights, or give a mapping file with --map`);
+  }
   if (!reads.some((r) => r.q.epoch !== 0)) throw new CheckError(`no quantities found: label cells like w1, z3, ∂L/∂w8 beside or above their numbers, or give a mapping file with --map`);
   const needsLr = reads.some((r) => r.q.epoch === 'final' || (typeof r.q.epoch === 'number' && r.q.epoch >= 2));
   const start = startOf(reads, net, cc);

@@ -74,7 +74,8 @@ export function formatReport(r: Report): string[] {
 
 /** Every run's report, each under its sheet's name when there are several, then the verdict. */
 export function formatBookCheck(b: BookCheck): string[] {
-  if (b.runs.length === 1) return formatReport(b.runs[0]!);
+  const notes = b.notes.map((n) => `note: ${n}`);
+  if (b.runs.length === 1) return [...notes, ...formatReport(b.runs[0]!)];
   const lines = b.runs.flatMap((r, i) => [...(i ? [''] : []), `== run ${i + 1} of ${b.runs.length}: sheet ${quoteSheet(r.sheet)} ==`, ...formatReport(r)]);
-  return [...lines, '', `${b.verdict}: ${b.message}`];
+  return [...notes, ...lines, '', `${b.verdict}: ${b.message}`];
 }

@@ -1,0 +1,148 @@
+// The checker on workbooks as they come from the field: written by other
+// spreadsheet programs, with numbers stored as text, with sheets that repeat
+// the same labels, and out of its scope (Solver, macros, not a network). Every
+// workbook is built here by our own code (courseWorkbook.ts, exceljs, the zip
+// helpers), never copied.
+
+import ExcelJS from 'exceljs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkWorkbookInBrowser } from '../src/check/checkWorkbookInBrowser.ts';
+import { cellOf, courseWorkbook, MAZUR, type Sheet } from './courseWorkbook.ts';
+import { xlgradInProcess } from './helpers.ts';
+import { readParts, textPart, writeZip } from './zipFiles.ts';
+import mazur from '../fixtures/pytorch/mazur-nobias.json' with { type: 'json' };
+
+const SKIP_LIBREOFFICE = process.env.XLGRAD_SKIP_LIBREOFFICE === '1';
+const COURSE: Sheet = { name: 'Sheet1', lr: 0.5, iterations: 20 };
+const dir = mkdtempSync(join(tmpdir(), 'xlgrad-field-'));
+let saved = 0;
+const save = (bytes: Uint8Array, name = `field${++saved}.xlsx`) => {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+};
+
+/** The workbook's zip with one part's text replaced (or added). */
+function withPart(bytes: Uint8Array, name: string, text: string): Uint8Array {
+  const parts = readParts(bytes);
+  return writeZip(parts.some((p) => p.name === name) ? parts.map((p) => (p.name === name ? textPart(name, text) : p)) : [...parts, textPart(name, text)]);
+}
+
+// Document properties exceljs refuses: app.xml without its root element, core.xml with an entity it does not know.
+const BROKEN_APP = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const BROKEN_CORE = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY who "me">]><cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>&who;&nbsp;</dc:creator></cp:coreProperties>';
+
+describe('document properties exceljs cannot parse', () => {
+  const broken = async () => withPart(withPart(await courseWorkbook([COURSE]), 'docProps/app.xml', BROKEN_APP), 'docProps/core.xml', BROKEN_CORE);
+
+  it('exceljs itself refuses the workbook (what the checker works around)', async () => {
+    const wb = new ExcelJS.Workbook();
+    await expect(wb.xlsx.load(Buffer.from(await broken()) as unknown as ArrayBuffer)).rejects.toThrow();
+  });
+
+  it('checkWorkbookInBrowser(broken docProps) leaves them out, says so, and checks the workbook', async () => {
+    const r = await checkWorkbookInBrowser(await broken());
+    expect([r.error, r.result?.verdict, r.result?.notes]).toEqual([undefined, 'agree', [expect.stringMatching(/^document properties docProps\/app\.xml, docProps\/core\.xml could not be read \(.+\); left out, they hold nothing the check needs$/)]]);
+  });
+
+  it('xlgrad check (broken docProps) --recalc builtin --out marked.xlsx writes a copy exceljs reads, with the wrong cell red', async () => {
+    const bytes = withPart(await courseWorkbook([{ ...COURSE, plant: { g5: '=({a_o1}-{t1})*{a_o2}*(1-{a_o2})*{a_h1}' } }]), 'docProps/app.xml', BROKEN_APP);
+    const out = join(dir, 'marked-broken.xlsx');
+    const r = await xlgradInProcess('check', save(bytes), '--recalc', 'builtin', '--out', out);
+    const copy = new ExcelJS.Workbook();
+    await copy.xlsx.load(readFileSync(out) as unknown as ArrayBuffer);
+    const cell = copy.getWorksheet('Sheet1')!.getCell(cellOf(COURSE, 'g5', 1).split('!')[1]!);
+    expect([r.code, r.out[0]?.startsWith('note: document properties docProps/app.xml, docProps/core.xml could not be read'), (cell.fill as ExcelJS.FillPattern).fgColor?.argb]).toEqual([1, true, 'FFFFC7CE']);
+  });
+
+  it.skipIf(SKIP_LIBREOFFICE)('xlgrad check (broken docProps) through LibreOffice agrees', async () => {
+    const r = await xlgradInProcess('check', save(await broken()), '--json');
+    expect([r.code, JSON.parse(r.out.join('\n')).verdict]).toEqual([0, 'agree']);
+  });
+});
+
+describe('numbers stored as text', () => {
+  const asText = { ...COURSE, asText: ['i1', 'i2', 'w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'] };
+
+  it('checkWorkbookInBrowser(initial weights and inputs typed as text) reads them as numbers, with a note naming them', async () => {
+    const r = await checkWorkbookInBrowser(await courseWorkbook([asText]));
+    expect([r.error, r.result?.verdict, r.result?.notes]).toEqual([undefined, 'agree', ['numbers stored as text, read as numbers: Sheet1!D5 ("0.05"), Sheet1!E5 ("0.1"), Sheet1!F5 ("0.15"), Sheet1!G5 ("0.2"), … (10 cells)']]);
+  });
+
+  it.skipIf(SKIP_LIBREOFFICE)('xlgrad check (initial weights typed as text) through LibreOffice agrees and says so', async () => {
+    const r = await xlgradInProcess('check', save(await courseWorkbook([asText])));
+    expect([r.code, r.out[0]!.startsWith('note: numbers stored as text, read as numbers: Sheet1!D5 ("0.05")')]).toEqual([0, true]);
+  });
+});
+
+describe('an update mapped for epoch k+1 with nothing else of that epoch', () => {
+  const inputs = { x_1: 'Sheet1!D5', x_2: 'Sheet1!E5', y_1: 'Sheet1!B5', y_2: 'Sheet1!C5', lr: 'Sheet1!H2', ...Object.fromEntries(MAZUR.w.map((_, i) => [`w${i + 1}_e1`, cellOf(COURSE, `w${i + 1}`, 1)])) };
+
+  it.each([
+    ['w1 after one update, and nothing else', { w1_e2: cellOf(COURSE, 'w1', 2) }, 'w1_e2', 1],
+    ['w1 after two updates, with z1 of the first epoch', { z1_e1: cellOf(COURSE, 'h1', 1), w1_e3: cellOf(COURSE, 'w1', 3) }, 'w1_e3', 2],
+  ] as const)('checkWorkbookInBrowser(a mapping with %s) checks it against the parameters after the run, as PyTorch has them', async (_, extra, key, after) => {
+    const r = await checkWorkbookInBrowser(await courseWorkbook([COURSE]), { map: JSON.stringify({ ...inputs, ...extra }) });
+    const row = r.report!.rows.find((row) => row.key === key)!;
+    expect([r.result?.verdict, row.verdict, Math.abs(row.expected - mazur.epochs[after]!.params.w1) <= 1e-15]).toEqual(['agree', 'ok', true]);
+  });
+});
+
+/** A workbook with the same labelled block (Mazur's forward pass, labels beside values) on each of the given sheets. */
+async function labelledSheets(names: string[], withGradients = true): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  for (const name of names) {
+    const ws = wb.addWorksheet(name);
+    const rows: [string, number | string][] = [
+      ['x1', MAZUR.x[0]!], ['x2', MAZUR.x[1]!], ['y1', MAZUR.y[0]!], ['y2', MAZUR.y[1]!],
+      ...MAZUR.w.map((w, i): [string, number] => [`w${i + 1}`, w]),
+      ['z1', '=B5*B1+B6*B2'], ['z2', '=B7*B1+B8*B2'], ['a1', '=1/(1+EXP(-B13))'], ['a2', '=1/(1+EXP(-B14))'],
+      ['z3', '=B9*B15+B10*B16'], ['z4', '=B11*B15+B12*B16'], ['yhat1', '=1/(1+EXP(-B17))'], ['yhat2', '=1/(1+EXP(-B18))'],
+      ['L', '=0.5*((B19-B3)^2+(B20-B4)^2)'],
+      ...(withGradients ? [['dL/dw5', '=(B19-B3)*B19*(1-B19)*B15'] as [string, string]] : []),
+    ];
+    rows.forEach(([label, v], i) => {
+      ws.getCell(`A${i + 1}`).value = label;
+      ws.getCell(`B${i + 1}`).value = typeof v === 'number' ? v : ({ formula: v.slice(1) } as ExcelJS.CellFormulaValue);
+    });
+  }
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+describe('the same labels on several sheets, no headings', () => {
+  it('checkWorkbookInBrowser(one block on one sheet) checks it (the block the next tests repeat)', async () => {
+    const r = await checkWorkbookInBrowser(await labelledSheets(['Sheet1']));
+    expect([r.error, r.result?.verdict, r.report?.architecture]).toEqual([undefined, 'agree', '2-2-2 sigmoid without biases, loss half_squared_error']);
+  });
+
+  it('checkWorkbookInBrowser(the same block on sheets "lr 0.1" and "lr 0.5") refuses to read them as successive epochs, in one line', async () => {
+    const r = await checkWorkbookInBrowser(await labelledSheets(['lr 0.1', 'lr 0.5']));
+    expect(r.error).toBe(`label "w1" is on 2 sheets ('lr 0.1'!A5, 'lr 0.5'!A5) without an "Epoch k" heading, so it is not clear whether each sheet is the next epoch or a run of its own: name the sheets "Epoch 1", "Epoch 2", … (or add the headings) if they are epochs, or give one mapping per run with --map (a list)`);
+  });
+});
+
+describe('workbooks out of scope: exit 2 and one line', () => {
+  it('xlgrad check (a forward pass and no gradient, as Solver leaves it) exits 2: no gradient cells', async () => {
+    const r = await xlgradInProcess('check', save(await labelledSheets(['Solver'], false)), '--recalc', 'builtin', '--json');
+    const doc = JSON.parse(r.out.join('\n'));
+    expect([r.code, doc.verdict, doc.message]).toEqual([2, 'unusable', "no gradient and no weight update found, only a forward pass: xlgrad checks backpropagation (a network trained by Excel's Solver has no gradient cells); label the gradients (∂E/∂w1, dL/dw1) or the updated weights"]);
+  });
+
+  it('xlgrad check (a data table: x, y and a label column) exits 2: no weights, not a network', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Data');
+    ws.addRow(['x', 'y', 'class']);
+    for (let i = 0; i < 30; i++) ws.addRow([i / 10, (i * i) / 100, i % 2]);
+    const r = await xlgradInProcess('check', save(new Uint8Array(await wb.xlsx.writeBuffer())), '--recalc', 'builtin');
+    expect([r.code, r.err]).toEqual([2, ['xlgrad check: no weights found (no cell labelled w1, w2, … beside, above or as a column heading): this does not look like a neural network xlgrad can check; label the weights, or give a mapping file with --map']]);
+  });
+
+  it('xlgrad check (an .xlsx holding macros, xl/vbaProject.bin) exits 2: macros', async () => {
+    const path = save(withPart(await courseWorkbook([COURSE]), 'xl/vbaProject.bin', 'not really VBA'), 'macros.xlsx');
+    const r = await xlgradInProcess('check', path, '--recalc', 'builtin');
+    expect([r.code, r.err]).toEqual([2, [`xlgrad check: ${path}: is a macro-enabled workbook (.xlsm), which is not checked; save a copy as an Excel Workbook (.xlsx)`]]);
+  });
+});
