@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkWorkbookInBrowser } from '../src/check/checkWorkbookInBrowser.ts';
+import { missingSummary } from '../src/check/missingSummary.ts';
 import { cellOf, courseWorkbook, MAZUR, type Sheet } from './courseWorkbook.ts';
 import { xlgradInProcess } from './helpers.ts';
 import { readParts, textPart, writeZip } from './zipFiles.ts';
@@ -144,5 +145,36 @@ describe('workbooks out of scope: exit 2 and one line', () => {
     const path = save(withPart(await courseWorkbook([COURSE]), 'xl/vbaProject.bin', 'not really VBA'), 'macros.xlsx');
     const r = await xlgradInProcess('check', path, '--recalc', 'builtin');
     expect([r.code, r.err]).toEqual([2, [`xlgrad check: ${path}: is a macro-enabled workbook (.xlsm), which is not checked; save a copy as an Excel Workbook (.xlsx)`]]);
+  });
+});
+
+describe('missingSummary', () => {
+  const params = ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'w7', 'w8'];
+
+  it('missingSummary(the course template\'s 488 missing keys) is two lines: the intermediate derivatives, and the parameters after the last update', () => {
+    const derivatives = ['dL_dyhat2', 'dL_dyhat1', 'dL_dz4', 'dL_dz3', 'dL_da2', 'dL_da1', 'dL_dz2', 'dL_dz1'];
+    const missing = [...Array.from({ length: 60 }, (_, k) => derivatives.map((d) => `${d}_e${k + 1}`)).flat(), ...params.map((p) => `${p}_final`)];
+    expect([missing.length, missingSummary(missing, params, 60)]).toEqual([488, [
+      'not in the workbook, checked through the cells computed from them: dL_da1, dL_da2, dL_dyhat1, dL_dyhat2, dL_dz1, dL_dz2, dL_dz3, dL_dz4 (in all 60 epochs)',
+      'not in the workbook: the parameters after the last update',
+    ]]);
+  });
+
+  it('missingSummary(gradients never shown, a weight missing in two epochs, one final parameter) names each once', () => {
+    const missing = ['dL_dw1_e1', 'dL_dw1_e2', 'dL_dw1_e3', 'z1_e1', 'z1_e2', 'z1_e3', 'w3_e2', 'w3_e3', 'w8_final'];
+    expect(missingSummary(missing, params, 3)).toEqual([
+      'not in the workbook, so not checked: gradients dL_dw1 (in all 3 epochs)',
+      'not in the workbook, so not checked: forward values z1 (in all 3 epochs)',
+      'missing in some epochs only: w3 (epoch 2, 3)',
+      'not in the workbook: w8 after the last update',
+    ]);
+  });
+
+  it('checkWorkbookInBrowser(the course template) prints no list of hundreds of keys', async () => {
+    const r = await checkWorkbookInBrowser(await courseWorkbook([COURSE]));
+    expect(r.lines.filter((l) => l.startsWith('not in the workbook'))).toEqual([
+      'not in the workbook, checked through the cells computed from them: dL_da1, dL_da2, dL_dyhat1, dL_dyhat2, dL_dz1, dL_dz2, dL_dz3, dL_dz4 (in all 20 epochs)',
+      'not in the workbook: the parameters after the last update',
+    ]);
   });
 });

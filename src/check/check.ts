@@ -74,6 +74,8 @@ export interface Report {
   architecture: string;
   /** The network checked against and the learning rate read (undefined when the sheet shows no update). */
   network: Network['arch'];
+  /** The network's parameters, w1 … wN, b1 … bM. */
+  params: string[];
   lr?: number;
   epochs: number;
   tolerance: Tolerance;
@@ -308,7 +310,7 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
   const roots = rootCauses(rows, net, detected.mapping, epochs).map(explain);
   const report: Report = {
     source: detected.source, sheet: sheetOf(rows), values: options.values ?? 'values as given', mapping: detected.mapping, labels: detected.labels,
-    architecture: describe(net), network: net.arch, epochs, tolerance, rows, checked: rows.filter((r) => r.verdict !== 'input').length, mismatches,
+    architecture: describe(net), network: net.arch, params: net.params, epochs, tolerance, rows, checked: rows.filter((r) => r.verdict !== 'input').length, mismatches,
     rootCauses: roots, missing: missingOf(net, detected.mapping, epochs), notes: [...(detected.notes ?? [])],
   };
   if (start.lr !== undefined) report.lr = start.lr;

@@ -6,6 +6,7 @@
 import type { BookCheck } from './checkBook.ts';
 import type { FirstMismatch, Report, Row } from './check.ts';
 import { quoteSheet } from './cellRef.ts';
+import { missingSummary } from './missingSummary.ts';
 
 const SOURCES = {
   map: (r: Report) => `mapping from ${r.origin}`,
@@ -55,7 +56,7 @@ export function formatReport(r: Report): string[] {
   }
   if (long) lines.push(`(${r.rows.length} cells; ${listed.length < r.mismatches ? `the first ${listed.length} mismatching` : r.mismatches ? 'the mismatching ones' : 'none mismatch, none'} listed; --json or --out marked.xlsx for all)`);
   lines.push('');
-  if (r.missing.length) lines.push(`not found in the workbook (not checked): ${r.missing.length} quantities: ${r.missing.slice(0, 8).join(', ')}${r.missing.length > 8 ? ', …' : ''}`);
+  lines.push(...missingSummary(r.missing, r.params, r.epochs));
   if (r.rootCauses.length) {
     r.rootCauses.forEach((m, i) => {
       const [head, ...detail] = cause(m);
