@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkWorkbookInBrowser } from '../src/check/checkWorkbookInBrowser.ts';
 import { missingSummary } from '../src/check/missingSummary.ts';
+import { parseHeaderLabel } from '../src/check/headerLabel.ts';
+import { parseLabel } from '../src/check/label.ts';
 import { cellOf, courseWorkbook, MAZUR, type Sheet } from './courseWorkbook.ts';
 import { xlgradInProcess } from './helpers.ts';
 import { readParts, textPart, writeZip } from './zipFiles.ts';
@@ -177,4 +179,59 @@ describe('missingSummary', () => {
       'not in the workbook: the parameters after the last update',
     ]);
   });
+});
+
+describe('labels in Portuguese and Korean', () => {
+  const show = (l: ReturnType<typeof parseHeaderLabel>): string | null =>
+    l === undefined ? null : l.kind === 'unit' ? `${l.role} ${l.index}` : l.kind === 'gradient' ? `∂ ${show(l.of)}` : l.kind === 'graph' ? l.name : l.kind;
+
+  it('parseHeaderLabel reads the course template\'s headings in Portuguese and Korean', () => {
+    const headings = ['Época', 'entrada 1', 'alvo2', 'peso 3', 'entrada_h1', 'saída_h2', 'saída 1', 'erro1', 'erro total', 'taxa de aprendizagem', 'gradiente peso 5', '반복', '입력1', '목표 2', '가중치3', '은닉1', '출력_h2', '출력1', '오차2', '오차', '학습률', '∂오차/∂가중치8'];
+    expect(headings.map((h) => show(parseHeaderLabel(h)))).toEqual([
+      'counter', 'input 1', 'target 2', 'weight 3', 'hiddenPre 1', 'hiddenAct 2', 'outputAct 1', 'error 1', 'loss', 'lr', '∂ weight 5',
+      'counter', 'input 1', 'target 2', 'weight 3', 'hidden 1', 'hiddenAct 2', 'outputAct 1', 'error 2', 'loss', 'lr', '∂ weight 8',
+    ]);
+  });
+
+  it('parseLabel reads the same words beside a value', () => {
+    const read = (s: string) => {
+      const l = parseLabel(s);
+      return l === undefined ? null : l.kind === 'epoch' ? `epoch ${l.epoch}` : l.kind === 'updated' ? `${l.name}+` : l.name;
+    };
+    expect(['Época 2', 'entrada 1', 'alvo', 'peso 3', 'novo peso 3', 'saída', 'erro total', 'taxa de aprendizagem', '반복 3', '입력2', '가중치 8', '출력', '오차', '학습률', 'dE/dw8'].map(read)).toEqual([
+      'epoch 2', 'x1', 'y1', 'w3', 'w3+', 'yhat1', 'L', 'lr', 'epoch 3', 'x2', 'w8', 'yhat1', 'L', 'lr', 'dL_dw8',
+    ]);
+  });
+
+  const numbered = (f: (i: number) => string, n: number, prefix = '') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i + 1}`, f(i + 1)]));
+  const PORTUGUESE: Sheet = {
+    ...COURSE, name: 'Rede', lrLabel: ['taxa de aprendizagem', 2],
+    headings: {
+      epoch: 'Época', t1: 'alvo1', t2: 'alvo2', i1: 'entrada 1', i2: 'entrada 2', ...numbered((i) => `peso ${i}`, 8, 'w'),
+      h1: 'entrada_h1', h2: 'entrada_h2', a_h1: 'saída_h1', a_h2: 'saída_h2', o1: 'entrada_o1', o2: 'entrada_o2', a_o1: 'saída 1', a_o2: 'saída 2',
+      E1: 'erro1', E2: 'erro2', E: 'erro total', ...numbered((i) => `gradiente peso ${i}`, 8, 'g'),
+    },
+  };
+  const KOREAN: Sheet = {
+    ...COURSE, name: '신경망', lrLabel: ['학습률', 1],
+    headings: {
+      epoch: '반복', t1: '목표1', t2: '목표2', i1: '입력1', i2: '입력2', ...numbered((i) => `가중치${i}`, 8, 'w'),
+      h1: '은닉1', h2: '은닉2', a_h1: '출력_h1', a_h2: '출력_h2', o1: 'net_o1', o2: 'net_o2', a_o1: '출력1', a_o2: '출력2',
+      E1: '오차1', E2: '오차2', E: '오차', ...numbered((i) => `∂오차/∂가중치${i}`, 8, 'g'),
+    },
+  };
+
+  for (const [language, sheet] of [['Portuguese', PORTUGUESE], ['Korean', KOREAN]] as const) {
+    it(`checkWorkbookInBrowser(the course template with ${language} headings) infers Mazur's network and agrees`, async () => {
+      const r = await checkWorkbookInBrowser(await courseWorkbook([sheet]));
+      expect([r.error, r.result?.verdict, r.report?.architecture, r.report?.lr, r.report?.epochs]).toEqual([undefined, 'agree', '2-2-2 sigmoid without biases, loss half_squared_error', 0.5, 20]);
+    });
+
+    it(`checkWorkbookInBrowser(the course template with ${language} headings, a_h1 where a_h2 belongs in ∂E/∂w3) names the cell and the reference`, async () => {
+      const plant = { g3: '=(({a_o1}-{t1})*{a_o1}*(1-{a_o1})*{w6}+({a_o2}-{t2})*{a_o2}*(1-{a_o2})*{w8})*{a_h1}*(1-{a_h1})*{i1}' };
+      const first = (await checkWorkbookInBrowser(await courseWorkbook([{ ...sheet, plant }]))).report!.first!;
+      const at = (id: string) => cellOf(sheet, id, 1).split('!')[1];
+      expect([first.key, first.cell, first.references]).toEqual(['dL_dw3_e1', cellOf(sheet, 'g3', 1), `uses ${at('a_h1')} (${sheet.headings!.a_h1}) where ${sheet.headings!.a_h2} (${at('a_h2')}) belongs`]);
+    });
+  }
 });
