@@ -134,6 +134,11 @@ describe('workbooks out of scope: exit 2 and one line', () => {
     expect([r.code, doc.verdict, doc.message]).toEqual([2, 'unusable', "no gradient and no weight update found, only a forward pass: xlgrad checks backpropagation (a network trained by Excel's Solver has no gradient cells); label the gradients (∂E/∂w1, dL/dw1) or the updated weights"]);
   });
 
+  it('checkWorkbookInBrowser(a forward pass and no gradient) gives the same line as its error, beside the report of what was read', async () => {
+    const r = await checkWorkbookInBrowser(await labelledSheets(['Solver'], false));
+    expect([r.result?.verdict, r.error?.startsWith('no gradient and no weight update found'), r.report?.mismatches]).toEqual(['unusable', true, 0]);
+  });
+
   it('xlgrad check (a data table: x, y and a label column) exits 2: no weights, not a network', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Data');
