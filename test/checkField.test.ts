@@ -240,3 +240,53 @@ describe('labels in Portuguese and Korean', () => {
     });
   }
 });
+
+/** Mazur's net with its weights in grids (x→h with inputs down, h→o with outputs down), the forward and backward pass labelled beside, and the updated weights in two more grids under an `Epoch 2` heading. */
+async function gridWorkbook(plant: Record<string, string> = {}): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('Rede');
+  const put = (address: string, v: string | number) => (ws.getCell(address).value = typeof v === 'string' && v.startsWith('=') ? ({ formula: v.slice(1) } as ExcelJS.CellFormulaValue) : v);
+  const beside: [string, string | number][] = [
+    ['x1', 0.05], ['x2', 0.1], ['y1', 0.01], ['y2', 0.99], ['lr', 0.5], ['', ''],
+    ['z1', '=E2*B1+E3*B2'], ['z2', '=F2*B1+F3*B2'], ['a1', '=1/(1+EXP(-B7))'], ['a2', '=1/(1+EXP(-B8))'],
+    ['z3', '=E6*B9+F6*B10'], ['z4', '=E7*B9+F7*B10'], ['yhat1', '=1/(1+EXP(-B11))'], ['yhat2', '=1/(1+EXP(-B12))'],
+    ['L', '=0.5*((B13-B3)^2+(B14-B4)^2)'], ['dL/dz3', '=(B13-B3)*B13*(1-B13)'], ['dL/dz4', '=(B14-B4)*B14*(1-B14)'],
+    ['dL/dw5', '=B16*B9'], ['dL/dw6', '=B16*B10'], ['dL/dw7', '=B17*B9'], ['dL/dw8', '=B17*B10'],
+    ['dL/dz1', '=(B16*E6+B17*E7)*B9*(1-B9)'], ['dL/dz2', '=(B16*F6+B17*F7)*B10*(1-B10)'],
+    ['dL/dw1', '=B22*B1'], ['dL/dw2', '=B22*B2'], ['dL/dw3', '=B23*B1'], ['dL/dw4', '=B23*B2'],
+  ];
+  beside.forEach(([label, v], i) => {
+    if (label === '') return;
+    put(`A${i + 1}`, label);
+    put(`B${i + 1}`, plant[label] ?? v);
+  });
+  const grid = (row: number, corner: string, across: string[], down: string[], values: (string | number)[][]) => {
+    put(`D${row}`, corner);
+    across.forEach((h, j) => put(`${'EF'[j]}${row}`, h));
+    down.forEach((h, i) => {
+      put(`D${row + 1 + i}`, h);
+      values[i]!.forEach((v, j) => put(`${'EF'[j]}${row + 1 + i}`, v));
+    });
+  };
+  grid(1, 'pesos 1', ['h1', 'h2'], ['x1', 'x2'], [[0.15, 0.25], [0.2, 0.3]]);
+  grid(5, 'pesos 2', ['h1', 'h2'], ['o1', 'o2'], [[0.4, 0.45], [0.5, 0.55]]);
+  put('D20', 'Epoch 2');
+  grid(21, 'pesos 1', ['h1', 'h2'], ['x1', 'x2'], [['=E2-$B$5*B24', '=F2-$B$5*B26'], ['=E3-$B$5*B25', '=F3-$B$5*B27']]);
+  grid(25, 'pesos 2', ['h1', 'h2'], ['o1', 'o2'], [['=E6-$B$5*B18', '=F6-$B$5*B19'], ['=E7-$B$5*B20', '=F7-$B$5*B21']]);
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+describe('weights in a grid', () => {
+  it('checkWorkbookInBrowser(weights in grids, either way round) numbers them as Mazur does and agrees', async () => {
+    const r = await checkWorkbookInBrowser(await gridWorkbook());
+    const at = (key: string) => r.report?.mapping[key];
+    expect([r.error, r.result?.verdict, r.report?.architecture, at('w2_e1'), at('w3_e1'), at('w6_e1'), at('w7_e1'), at('w6_e2')]).toEqual([
+      undefined, 'agree', '2-2-2 sigmoid without biases, loss half_squared_error', ['Rede!E3'], ['Rede!F2'], ['Rede!F6'], ['Rede!E7'], ['Rede!F26'],
+    ]);
+  });
+
+  it('checkWorkbookInBrowser(weights in grids, x2 where x1 belongs in dL/dw3) names the cell and the reference', async () => {
+    const first = (await checkWorkbookInBrowser(await gridWorkbook({ 'dL/dw3': '=B23*B2' }))).report!.first!;
+    expect([first.key, first.cell, first.references]).toEqual(['dL_dw3_e1', 'Rede!B26', 'uses B2 (x2) where x1 (B1) belongs']);
+  });
+});

@@ -16,6 +16,7 @@ import { parseJson } from '../parseJson.ts';
 import { epochName, finalName, inputName, LR } from '../workbook/names.ts';
 import { CheckError } from './checkError.ts';
 import { parseLabel, UNITS, type Label } from './label.ts';
+import { weightGrids, type GridWeight } from './weightGrid.ts';
 
 /** Quantity key → cells (`Sheet1!B3`, `'My sheet'!B58`). */
 export type Mapping = Record<string, string[]>;
@@ -174,10 +175,11 @@ function targetOf(sheet: BookSheet, col: number, row: number, text: string): str
   return undefined;
 }
 
-function labelsOf(sheet: BookSheet): { found: Found[]; headers: { row: number; col: number; epoch: number }[] } {
-  const found: Found[] = [];
+function labelsOf(sheet: BookSheet, grid?: { weights: GridWeight[]; claimed: Set<string> }): { found: Found[]; headers: { row: number; col: number; epoch: number }[] } {
+  const found: Found[] = (grid?.weights ?? []).map((w) => ({ label: { kind: 'node', name: w.name }, text: w.text, at: w.at, target: w.target, row: w.row, col: w.col }));
   const headers: { row: number; col: number; epoch: number }[] = [];
   for (const [address, cell] of Object.entries(sheet.cells)) {
+    if (grid?.claimed.has(address)) continue;
     const text = textOf(cell);
     const label = text === undefined ? undefined : parseLabel(text);
     if (!label) continue;
@@ -243,9 +245,10 @@ function acrossSheets(unheaded: Found[]): void {
 /** Labels beside or above numbers, epochs from `Epoch k` headings (or a sheet named so), else from the order labels repeat in. */
 export function mappingFromLabels(book: Book): Detected {
   const all: Found[] = [];
+  const grids = weightGrids(book.sheets);
   for (const sheet of book.sheets) {
     const sheetEpoch = /(?:epoch|iteration)\s*#?\s*(\d+)/i.exec(sheet.name);
-    for (const f of labelsOf(sheet).found) {
+    for (const f of labelsOf(sheet, grids.get(sheet)).found) {
       f.epoch ??= sheetEpoch && Number(sheetEpoch[1]) >= 1 ? Number(sheetEpoch[1]) : undefined;
       all.push(f);
     }
