@@ -87,23 +87,25 @@ export function expectedInCells(net: Network, q: Quantity, epochs: number, mappi
   }
   const cellOf = (n: Node) => nearest(mapping[keyOf(n)], target);
   const inline = (n: Node) => cellOf(n) === undefined;
-  let complete = true;
-  const cells = new Map<string, string>();
-  const ref = (n: Node) => {
+  /** A quantity as the formula writes it: its cell, seen from the target's sheet; or its key when no cell holds it. */
+  const written = (n: Node) => {
     const cell = cellOf(n);
-    if (cell === undefined) {
-      complete = false;
-      return keyOf(n);
-    }
-    cells.set(cell, keyOf(n));
+    if (cell === undefined) return keyOf(n);
     const r = parseRef(cell)!;
     // The learning rate is one cell every row reads: absolute, as learners write it ($H$2).
     const address = keyOf(n) === LR ? r.address.replace(/^([A-Z]+)(\d+)$/, '$$$1$$$2') : r.address;
     return r.sheet === target.sheet ? address : cell.replace(/![^!]+$/, `!${address}`);
   };
   const body = g.node(id).op === 'let' ? g.node(id).args[0]! : id;
-  if (lengthBound(g, body, inline, (n) => (cellOf(n) === undefined ? keyOf(n) : ref(n))) + 1 > MAX_EXPECTED_FORMULA_CHARS) return undefined;
-  cells.clear();
+  if (lengthBound(g, body, inline, written) + 1 > MAX_EXPECTED_FORMULA_CHARS) return undefined;
+  let complete = true;
+  const cells = new Map<string, string>();
+  const ref = (n: Node) => {
+    const cell = cellOf(n);
+    if (cell === undefined) complete = false;
+    else cells.set(cell, keyOf(n));
+    return written(n);
+  };
   const formula = `=${print(g, id, { style: 'formula', ref, inline })}`;
   return complete ? { formula, cells } : undefined;
 }
