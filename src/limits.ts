@@ -66,6 +66,8 @@ export const MAX_INFLATED_BYTES = 512 * 2 ** 20;
 export const MAX_PARTS = 10_000;
 /** Nesting of arrays and objects in any JSON read: a config nests three deep (`{"init": {"params": {…}}}`), a mapping file two. */
 export const MAX_JSON_DEPTH = 64;
+/** The checker's expected formula written over a learner's cells: Excel's own limit on a formula's length. */
+export const MAX_EXPECTED_FORMULA_CHARS = 8192;
 
 // Workbooks xlgrad writes.
 

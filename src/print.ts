@@ -14,6 +14,8 @@ export interface PrintOptions {
   ref: (node: Node) => string;
   /** How a number is written. */
   number?: (v: number) => string;
+  /** A named `let` to write out as its definition instead of as a reference (a quantity the reader has no cell for). */
+  inline?: (node: Node) => boolean;
 }
 
 const ATOM = 9;
@@ -26,7 +28,10 @@ export function print(g: Graph, id: number, o: PrintOptions): string {
 
 function walk(g: Graph, id: number, o: PrintOptions): { s: string; prec: number } {
   const n = g.node(id);
-  if (n.name !== undefined) return { s: o.ref(n), prec: ATOM };
+  if (n.name !== undefined) {
+    if (n.op === 'let' && o.inline?.(n)) return walk(g, n.args[0]!, o);
+    return { s: o.ref(n), prec: ATOM };
+  }
   if (n.op === 'const') {
     const v = n.value!;
     return { s: (o.number ?? String)(v), prec: v < 0 || Object.is(v, -0) ? 1.5 : ATOM };

@@ -17,6 +17,9 @@ import { annotateWorkbook } from '../src/check/annotate.ts';
 import { main } from '../src/cli/main.ts';
 import { readXlsx } from '../src/check/readXlsx.ts';
 import { recalculateBook } from '../src/check/recalculateBook.ts';
+import { references } from '../src/check/namedFormula.ts';
+import { expectedInCells } from '../src/check/expectedInCells.ts';
+import { parseQuantity } from '../src/check/mapping.ts';
 import { cellOf, courseWorkbook, MAZUR, ORDER, type Sheet } from './courseWorkbook.ts';
 
 // ---- learner-style workbooks ------------------------------------------------
@@ -330,16 +333,16 @@ describe('checkWorkbookInBrowser on a network without biases', () => {
       cell.value = { formula: 'w5_e1*a1_e1 + w6_e1*a2_e1 + 0.35', result: 0 } as ExcelJS.CellFormulaValue;
     });
     const r = await checkWorkbookInBrowser(bytes, { config: MAZUR_ARCH });
-    expect([r.error, r.report?.first?.key, r.report?.first?.cell, r.report?.first?.expectedFormula]).toEqual([undefined, 'z3_e1', "'Epoch 1'!B9", 'z3_e1 = w5_e1 * a1_e1 + w6_e1 * a2_e1']);
+    expect([r.error, r.report?.first?.key, r.report?.first?.cell, r.report?.first?.definition]).toEqual([undefined, 'z3_e1', "'Epoch 1'!B9", 'z3_e1 = w5_e1 * a1_e1 + w6_e1 * a2_e1']);
   });
 });
 
 describe('checkWorkbookInBrowser refuses a config it cannot check', () => {
   it.each([
-    [{ x: [[1], [2]], y: [[1], [0]] }, 'config: x: workbooks hold one sample for now, got 2'],
-    [{ optimizer: { name: 'sgd', momentum: 0.9 } }, 'config: optimizer: workbooks show plain SGD for now (momentum 0, weight decay 0), got momentum 0.9'],
-    [{ optimizer: 'adam' }, 'config: optimizer: workbooks show plain SGD for now (momentum 0, weight decay 0), got adam'],
-    [{ layers: [1, 2, 3], loss: 'cross_entropy' }, 'config: loss: workbooks cover squared_error, mse and half_squared_error for now, got cross_entropy'],
+    [{ x: [[1], [2]], y: [[1], [0]] }, 'config: x: the checker compares one sample for now, got 2'],
+    [{ optimizer: { name: 'sgd', momentum: 0.9 } }, 'config: optimizer: the checker compares plain SGD for now (momentum 0, weight decay 0), got momentum 0.9'],
+    [{ optimizer: 'adam' }, 'config: optimizer: the checker compares plain SGD for now (momentum 0, weight decay 0), got adam'],
+    [{ layers: [1, 2, 3], loss: 'cross_entropy' }, 'config: loss: the checker covers squared_error, mse and half_squared_error for now, got cross_entropy'],
   ])('checkWorkbookInBrowser(bytes, {config: %j}) gives one line', async (config, error) => {
     const r = await checkWorkbookInBrowser((await learnerWorkbook(BESIDE)).bytes, { config });
     expect([r.error, r.report]).toEqual([error, undefined]);
@@ -468,7 +471,7 @@ describe('xlgrad check with unusable input: one line, exit 2, the file untouched
     { name: 'a label found twice', libreoffice: true, file: async () => save(await plantIn(SHEETS, 'z3', '={w3}*{a1}+{w4}*{a2}+{b3}', [['My sheet', 'A60', 'z3'], ['My sheet', 'B60', 0.5]])()), error: /label "z3" found twice for z3_e1: at 'My sheet'!A6 \(for 'My sheet'!B6\) and at 'My sheet'!A60 \(for 'My sheet'!B60\)/ },
     { name: 'a mapping naming a missing sheet', libreoffice: true, file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--map', 'MAP:{"x_1": "Sheet1!B1", "w1_e1": "Nope!B3"}'], error: /map\d*\.json: w1_e1 → Nope!B3: there is no sheet Nope \(sheets: Sheet1\)$/ },
     { name: 'a mapping naming an empty cell', libreoffice: true, file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--map', 'MAP:{"x_1": "Sheet1!B1", "w1_e1": "Sheet1!Z99"}'], error: /map\d*\.json: w1_e1 → Sheet1!Z99: the cell is empty$/ },
-    { name: 'a config with several samples', file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--config', 'CONFIG:{"x": [[1], [2], [3]], "y": [[1], [0], [1]]}'], error: /config\d*\.json: x: workbooks hold one sample for now, got 3$/ },
+    { name: 'a config with several samples', file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--config', 'CONFIG:{"x": [[1], [2], [3]], "y": [[1], [0], [1]]}'], error: /config\d*\.json: x: the checker compares one sample for now, got 3$/ },
   ];
   for (const c of cases) {
     it.skipIf(c.libreoffice && SKIP_LIBREOFFICE)(`xlgrad check (${c.name})`, async () => {
@@ -514,7 +517,7 @@ const COURSE_BUGS: { name: string; plant: Record<string, string>; roots: [key: s
 ];
 
 const MAZUR_NETWORK = { layers: [2, 2, 2], bias: false, activation: 'sigmoid', outputActivation: 'sigmoid', loss: 'half_squared_error' };
-type Doc = { verdict: string; message: string; runs: { sheet: string; network: Record<string, unknown> & { inferred: string[] }; epochs: number; samples: number; checked: number; mismatches: number; rootCauses: { quantity: string; cell: string }[] }[] };
+type Doc = { verdict: string; message: string; runs: { sheet: string; network: Record<string, unknown> & { inferred: string[] }; epochs: number; samples: number; checked: number; mismatches: number; rootCauses: { quantity: string; cell: string; references?: string }[] }[] };
 const runOf = (d: Doc['runs'][number]) => {
   const { inferred: _, ...network } = d.network;
   return { sheet: d.sheet, network, epochs: d.epochs, samples: d.samples, mismatches: d.mismatches };
@@ -593,6 +596,88 @@ describe('the course template, with no argument', () => {
   });
 });
 
+/** The bytes with one cell's formula replaced (`Sheet1!AA5`, `=…`). */
+async function withFormula(bytes: Uint8Array, cell: string, formula: string): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  const [sheet, address] = [cell.slice(0, cell.lastIndexOf('!')).replace(/^'|'$/g, '').replace(/''/g, "'"), cell.slice(cell.lastIndexOf('!') + 1)];
+  wb.getWorksheet(sheet)!.getCell(address).value = { formula: formula.replace(/^=/, '') } as ExcelJS.CellFormulaValue;
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}
+
+describe('the expected formula in the learner\'s own cells', () => {
+  it('references(formula, sheet) lists the cells read: ranges by their corners, other sheets, $, not strings or LOG10(', () => {
+    expect(references(`=SUM(A1:A3)+Sheet2!B4*'My sheet'!$C$5+LOG10(2)+LEN("A1")+x_1`, 'Sheet1', (n) => (n === 'x_1' ? 'Inputs!B1' : undefined))).toEqual(['Sheet1!A1', 'Sheet1!A3', 'Sheet2!B4', "'My sheet'!C5", 'Inputs!B1']);
+  });
+
+  it('checkWorkbookInBrowser(examples/course-buggy.xlsx) writes ∂E/∂w3 over row 5 and says a_h1 (O5) stands where a_h2 (Q5) belongs', async () => {
+    const bytes = new Uint8Array(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'examples', 'course-buggy.xlsx')));
+    const root = (await checkWorkbookInBrowser(bytes)).report!.first!;
+    // Row 5 of the template: t1 B, t2 C, i1 D, w6 K, w8 M, a_h2 Q, a_o1 S, a_o2 U (courseWorkbook.ts).
+    const read = references(root.expectedFormula!, 'Sheet1').map((c) => c.split('!')[1]);
+    expect([root.key, root.cell, root.definition, [...new Set(read)].sort(), root.references]).toEqual([
+      'dL_dw3_e1', 'Sheet1!AA5', 'dL_dw3_e1 = dL_dz2_e1 * x_1', ['B5', 'C5', 'D5', 'K5', 'M5', 'Q5', 'S5', 'U5'], 'uses O5 (a_h1) where a_h2 (Q5) belongs',
+    ]);
+  });
+
+  for (const bug of COURSE_BUGS) {
+    it(`checkWorkbookInBrowser(${bug.name}) gives expected formulas that, typed into the root causes' cells, agree with the engine`, async () => {
+      const bytes = await courseWorkbook([{ ...COURSE, plant: bug.plant }]);
+      const roots = (await checkWorkbookInBrowser(bytes)).report!.rootCauses;
+      let fixed = bytes;
+      for (const r of roots) fixed = await withFormula(fixed, r.cell, r.expectedFormula!);
+      const again = (await checkWorkbookInBrowser(fixed)).report!;
+      // The mistake is in every row: fixed in row 5, the same cells of row 6 are the root causes now.
+      const verdicts = roots.map((r) => again.rows.find((row) => row.cell === r.cell && row.key === r.key)!.verdict);
+      expect([verdicts, again.rootCauses.map((c) => c.cell)]).toEqual([roots.map(() => 'ok'), roots.map((r) => r.cell.replace(/5$/, '6'))]);
+    });
+  }
+
+  it('checkWorkbookInBrowser(pre-activations where activations belong in o1) names both wrong cells', async () => {
+    const root = (await checkWorkbookInBrowser(await courseWorkbook([{ ...COURSE, plant: COURSE_BUGS[1]!.plant }]))).report!.first!;
+    // h1 N5, a_h1 O5, h2 P5, a_h2 Q5 (courseWorkbook.ts's order).
+    expect([root.key, root.references]).toEqual(['z3_e1', 'uses N5 (h1), P5 (h2), which the expected formula does not read; leaves out O5 (a_h1), Q5 (a_h2)']);
+  });
+
+  for (const t of PLANTED) {
+    it(`checkWorkbookInBrowser(${t.name}) gives an expected formula that, typed into the cell, agrees with the engine`, async () => {
+      const b = await learnerWorkbook(t.layout, t.learner);
+      const first = (await checkWorkbookInBrowser(b.bytes, { config: t.config })).report!.first!;
+      const again = (await checkWorkbookInBrowser(await withFormula(b.bytes, first.cell, first.expectedFormula!), { config: t.config })).report!;
+      expect([again.mismatches, again.rows.find((row) => row.cell === first.cell)!.verdict]).toEqual([0, 'ok']);
+    });
+  }
+
+  it('expectedInCells(a deep net, ∂L/∂w1 with only parameters and inputs in cells) gives no formula rather than one longer than Excel allows', () => {
+    const config = normalizeConfig({ layers: [2, 8, 8, 8, 8, 8, 2], activation: 'sigmoid', outputActivation: 'sigmoid', x: [0.1, 0.2], y: [0, 1], lr: 0.1, epochs: 1, bias: false });
+    const net = networkOf(config);
+    let row = 0;
+    const mapping = Object.fromEntries([...net.params.map((p) => `${p}_e1`), 'x_1', 'x_2', 'y_1', 'y_2'].map((k) => [k, [`Sheet1!B${++row}`]]));
+    const everything = { ...mapping, ...Object.fromEntries([...net.nodes, ...net.adjoints].map((n) => [`${n}_e1`, [`Sheet1!B${++row}`]])) };
+    const q = parseQuantity('dL_dw1_e1')!;
+    const [bare, full] = [expectedInCells(net, q, 1, mapping, 'Sheet1!C1'), expectedInCells(net, q, 1, everything, 'Sheet1!C1')];
+    expect([bare, full?.formula]).toEqual([undefined, `=B${row - net.adjoints.length + net.adjoints.indexOf('dL_dz1') + 1}*B${net.params.length + 1}`]);
+    // One hidden layer of 8: written out in full it fits.
+    const shallow = networkOf(normalizeConfig({ ...config, layers: [2, 8, 2], bias: false }));
+    const inputs = Object.fromEntries([...shallow.params.map((p) => `${p}_e1`), 'x_1', 'x_2', 'y_1', 'y_2'].map((k, i) => [k, [`Sheet1!B${i + 1}`]]));
+    expect(expectedInCells(shallow, q, 1, inputs, 'Sheet1!C1')?.formula.length).toBeLessThan(8192);
+  });
+
+  it("checkWorkbookInBrowser(a4 where ReLU'(z4) belongs, labels beside) says which reference differs", async () => {
+    const b = await learnerWorkbook(BESIDE, { weights: VARIANT, plant: { id: 'dz4', epoch: 1, content: '={da4}*{a4}' } });
+    const first = (await checkWorkbookInBrowser(b.bytes)).report!.first!;
+    const at = (id: string) => b.cell(id, 1).split('!')[1];
+    expect(first.references).toBe(`uses ${at('a4')} (a4) where z4 (${at('z4')}) belongs`);
+  });
+
+  it('checkWorkbookInBrowser(the wrong sign in an update) gives the update over the learner\'s cells with the learning rate absolute, and no wrong reference', async () => {
+    const b = await learnerWorkbook(BESIDE, { plant: { id: 'new w8', epoch: 1, content: '={w8}+{lr}*{dw8}' } });
+    const first = (await checkWorkbookInBrowser(b.bytes)).report!.first!;
+    const at = (id: string, k = 1) => b.cell(id, k).split('!')[1]!;
+    expect([first.expectedFormula, first.references]).toEqual([`=${at('w8')} - ${at('lr', 0).replace(/([A-Z]+)(\d+)/, '$$$1$$$2')}*${at('dw8')}`, undefined]);
+  });
+});
+
 describe('xlgrad check <course template> --recalc builtin', () => {
   it('xlgrad check correct.xlsx --json exits 0 with verdict agree', async () => {
     const r = await xlgradCheck(save(await courseWorkbook([COURSE])), '--json', '--recalc', 'builtin');
@@ -600,13 +685,13 @@ describe('xlgrad check <course template> --recalc builtin', () => {
     expect([r.status, doc.verdict, doc.message.replace(/\d+ checked/, 'N checked'), doc.runs.map(runOf)]).toEqual([0, 'agree', 'all N checked cells agree with the engine', [{ sheet: 'Sheet1', network: { ...MAZUR_NETWORK, lr: 0.5 }, epochs: 60, samples: 1, mismatches: 0 }]]);
   });
 
-  it('xlgrad check buggy.xlsx --json exits 1 and lists both root causes with their formulas', async () => {
+  it('xlgrad check buggy.xlsx --json exits 1 and lists both root causes with their formulas and the wrong reference', async () => {
     const bug = COURSE_BUGS.at(-1)!;
     const r = await xlgradCheck(save(await courseWorkbook([{ ...COURSE, plant: bug.plant }])), '--json', '--recalc', 'builtin');
     const doc = JSON.parse(r.out.join('\n')) as { verdict: string; runs: { rootCauses: Record<string, unknown>[] }[] };
-    expect([r.status, doc.verdict, doc.runs[0]!.rootCauses.map((c) => [c.quantity, c.expectedFormula, c.theirFormula])]).toEqual([1, 'mismatch', [
-      ['dL_dw7_e1', 'dL_dw7_e1 = dL_dz4_e1 * a1_e1', '=(U5-C5)*U5*(1-U5)*Q5'],
-      ['dL_dw3_e1', 'dL_dw3_e1 = dL_dz2_e1 * x_1', '=((S5-B5)*S5*(1-S5)*K5+(U5-C5)*U5*(1-U5)*M5)*O5*(1-O5)*D5'],
+    expect([r.status, doc.verdict, doc.runs[0]!.rootCauses.map((c) => [c.quantity, c.definition, c.theirFormula, c.references])]).toEqual([1, 'mismatch', [
+      ['dL_dw7_e1', 'dL_dw7_e1 = dL_dz4_e1 * a1_e1', '=(U5-C5)*U5*(1-U5)*Q5', 'uses Q5 (a_h2) where a_h1 (O5) belongs'],
+      ['dL_dw3_e1', 'dL_dw3_e1 = dL_dz2_e1 * x_1', '=((S5-B5)*S5*(1-S5)*K5+(U5-C5)*U5*(1-U5)*M5)*O5*(1-O5)*D5', 'uses O5 (a_h1) where a_h2 (Q5) belongs'],
     ]]);
   });
 
@@ -625,7 +710,8 @@ describe('xlgrad check <course template> --recalc builtin', () => {
     const printed = await xlgradCheck(path, '--print-map', '--recalc', 'builtin');
     const map = save(new TextEncoder().encode(printed.out.join('\n')), 'course-map.json');
     const [rows, mapped] = [await xlgradCheck(path, '--recalc', 'builtin', '--json'), await xlgradCheck(path, '--map', map, '--recalc', 'builtin', '--json')];
-    const roots = (r: typeof rows) => (JSON.parse(r.out.join('\n')) as Doc).runs.map((run) => run.rootCauses);
+    // Without the headings, a mapping file's wrong reference is named by quantity (a1_e1) instead of heading (a_h1).
+    const roots = (r: typeof rows) => (JSON.parse(r.out.join('\n')) as Doc).runs.map((run) => run.rootCauses.map(({ references: _, ...c }) => c));
     expect([printed.status, JSON.parse(printed.out.join('\n')).w3_e2, mapped.status, roots(mapped)]).toEqual([0, 'Sheet1!H6', 1, roots(rows)]);
   });
 

@@ -64,6 +64,8 @@ export interface Sheet {
   continues?: Sheet;
   /** A row after the last iteration holding only the weights' last update. */
   finalUpdate?: boolean;
+  /** Columns whose first-row number is typed as text ("0.15"), as a paste from a web page leaves it. */
+  asText?: string[];
 }
 
 const letters = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : letters(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
@@ -112,7 +114,7 @@ export async function courseWorkbook(sheets: Sheet[]): Promise<Uint8Array> {
           continue;
         }
         if (k === 1 && c.first !== undefined) {
-          cell.value = c.first;
+          cell.value = s.asText?.includes(id) ? String(c.first) : c.first;
           continue;
         }
         const formula = (s.plant?.[id] ?? c.formula).slice(1).replace(/\{(\w+)(@prev)?\}/g, (_, ref: string, prev?: string) => (ref === 'lr' ? lr : `${colOf(ref)}${prev ? row - 1 : row}`));

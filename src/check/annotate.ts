@@ -5,8 +5,8 @@
 // to a file and the notebook offers it as a download; the original is only read.
 
 import type { Report, Row } from './check.ts';
-import { excelJS } from '../exceljs/excelJS.ts';
 import { parseRef } from './cellRef.ts';
+import { openXlsx } from './openXlsx.ts';
 
 const FILL = { ok: 'FFC6EFCE', mismatch: 'FFFFC7CE', input: 'FFDDEBF7' } as const;
 
@@ -16,17 +16,17 @@ function note(row: Row, report: Report): string {
   const root = report.rootCauses[i];
   if (root) {
     lines.unshift(`${i === 0 ? 'FIRST MISMATCH' : 'ROOT CAUSE'}: the cells it depends on agree, so the mistake is here.`);
-    lines.push(`expected ${root.expectedFormula}`);
+    lines.push(`expected ${root.definition}`);
+    if (root.expectedFormula) lines.push(`in your cells ${root.expectedFormula}`);
     lines.push(row.formula ? `your formula ${row.formula}${root.theirFormulaNamed ? ` (${root.theirFormulaNamed})` : ''}` : 'this cell holds a typed number, not a formula');
+    if (root.references) lines.push(`it ${root.references}`);
   }
   return lines.join('\n');
 }
 
 /** The workbook's bytes with the reports (one per run) painted on; `bytes` is not modified. */
 export async function annotateWorkbook(bytes: Uint8Array, reports: Report | Report[]): Promise<Uint8Array> {
-  const ExcelJS = await excelJS();
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes.slice().buffer as ArrayBuffer);
+  const { wb } = await openXlsx(bytes);
   for (const report of Array.isArray(reports) ? reports : [reports]) for (const row of report.rows) {
     const ref = parseRef(row.cell)!;
     const ws = wb.getWorksheet(ref.sheet);

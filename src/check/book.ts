@@ -29,6 +29,8 @@ export interface DefinedName {
 export interface Book {
   sheets: BookSheet[];
   names: Record<string, DefinedName>;
+  /** What reading the file changed or left out (document properties, numbers stored as text). */
+  notes?: string[];
 }
 
 /** The number a cell shows, or undefined if it shows anything else. */

@@ -23,7 +23,9 @@ import { formatRef, parseRef } from './cellRef.ts';
 import { checkConfig, type CheckConfig } from './checkConfig.ts';
 import { CheckError } from './checkError.ts';
 import { parseQuantity, type Detected, type Mapping, type Quantity } from './mapping.ts';
+import { expectedInCells } from './expectedInCells.ts';
 import { namedFormula } from './namedFormula.ts';
+import { referenceDifference } from './referenceDifference.ts';
 import { rootCauses } from './rootCauses.ts';
 
 /** theirs agrees with expected when |theirs − expected| ≤ absolute + relative·|expected|. */
@@ -51,10 +53,14 @@ export interface Row {
 }
 
 export interface FirstMismatch extends Row {
-  /** What the cell should compute, in symbols: `dL_dw8_e1 = dL_dz5_e1 * a4_e1`. */
-  expectedFormula: string;
+  /** What the cell should compute, in quantities: `dL_dw8_e1 = dL_dz5_e1 * a4_e1`. */
+  definition: string;
+  /** The same written over the workbook's own cells, `=(…)*Q5*D5` (expectedInCells); absent when a quantity it needs is in no cell. */
+  expectedFormula?: string;
   /** Their formula with every mapped cell written as its quantity: `dL_dz5_e1 * z4_e1`. */
   theirFormulaNamed?: string;
+  /** How the cells their formula reads differ from the expected formula's: `uses O5 (a_h1) where a_h2 (Q5) belongs`. */
+  references?: string;
 }
 
 export interface Report {
@@ -69,6 +75,8 @@ export interface Report {
   architecture: string;
   /** The network checked against and the learning rate read (undefined when the sheet shows no update). */
   network: Network['arch'];
+  /** The network's parameters, w1 … wN, b1 … bM. */
+  params: string[];
   lr?: number;
   epochs: number;
   tolerance: Tolerance;
@@ -182,7 +190,7 @@ function startOf(reads: Read[], net: Network, cc: CheckConfig): Start {
   };
   const { config, given } = cc;
   const inputs: Record<string, number> = {};
-  // One sample (supported.ts), so the config's x and y are its first rows.
+  // One sample (checkable.ts), so the config's x and y are its first rows.
   net.x.forEach((x, i) => (inputs[x] = take(inputKey(x), given.has('x') ? config.x[0]![i] : undefined, `label the input "x" or give --config with "x"`)));
   net.y.forEach((y, i) => (inputs[y] = take(inputKey(y), given.has('y') ? config.y[0]![i] : undefined, `label the target "y" or give --config with "y"`)));
   const lr = given.has('lr') ? config.lr : first.has('lr') ? take('lr', undefined, '') : undefined;
@@ -225,7 +233,7 @@ function expectedValues(net: Network, cc: CheckConfig, start: Start, epochs: num
 }
 
 /** The symbolic definition of a quantity, in the keys of the mapping. */
-function expectedFormula(net: Network, q: Quantity, epochs: number): string {
+function definitionOf(net: Network, q: Quantity, epochs: number): string {
   const k = q.epoch === 'final' ? epochs + 1 : q.epoch;
   if (k === 0) return `${q.key} is an input of the run`;
   if (net.params.includes(q.name)) {
@@ -263,6 +271,9 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
   const tolerance = options.tolerance ?? TOLERANCE;
   const net = options.net ?? networkOf(cc.config);
   const { reads, epochs } = readAll(book, detected, net);
+  if (!cc.given.has('init') && !reads.some((r) => /^w\d+$/.test(r.q.name))) {
+    throw new CheckError(`no weights found (no cell labelled w1, w2, … beside, above or as a column heading): this does not look like a neural network xlgrad can check; label the weights, or give a mapping file with --map`);
+  }
   if (!reads.some((r) => r.q.epoch !== 0)) throw new CheckError(`no quantities found: label cells like w1, z3, ∂L/∂w8 beside or above their numbers, or give a mapping file with --map`);
   const needsLr = reads.some((r) => r.q.epoch === 'final' || (typeof r.q.epoch === 'number' && r.q.epoch >= 2));
   const start = startOf(reads, net, cc);
@@ -286,14 +297,21 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
   const mismatches = rows.filter((r) => r.verdict === 'mismatch').length;
   const byCell = keysByCell(detected.mapping);
   const explain = (row: Row): FirstMismatch => {
-    const out: FirstMismatch = { ...row, expectedFormula: expectedFormula(net, parseQuantity(row.key)!, epochs) };
-    if (row.formula) out.theirFormulaNamed = namedFormula(row.formula, parseRef(row.cell)!.sheet, byCell);
+    const q = parseQuantity(row.key)!;
+    const out: FirstMismatch = { ...row, definition: definitionOf(net, q, epochs) };
+    const inCells = expectedInCells(net, q, epochs, detected.mapping, row.cell);
+    if (inCells) out.expectedFormula = inCells.formula;
+    if (row.formula) {
+      out.theirFormulaNamed = namedFormula(row.formula, parseRef(row.cell)!.sheet, byCell);
+      const refs = inCells && referenceDifference(row.formula, row.cell, inCells, book, detected.mapping, detected.labels);
+      if (refs) out.references = refs;
+    }
     return out;
   };
   const roots = rootCauses(rows, net, detected.mapping, epochs).map(explain);
   const report: Report = {
     source: detected.source, sheet: sheetOf(rows), values: options.values ?? 'values as given', mapping: detected.mapping, labels: detected.labels,
-    architecture: describe(net), network: net.arch, epochs, tolerance, rows, checked: rows.filter((r) => r.verdict !== 'input').length, mismatches,
+    architecture: describe(net), network: net.arch, params: net.params, epochs, tolerance, rows, checked: rows.filter((r) => r.verdict !== 'input').length, mismatches,
     rootCauses: roots, missing: missingOf(net, detected.mapping, epochs), notes: [...(detected.notes ?? [])],
   };
   if (start.lr !== undefined) report.lr = start.lr;

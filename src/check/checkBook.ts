@@ -8,7 +8,8 @@ import { quoteSheet } from '../spreadsheet/address.ts';
 import { check, orderMapping, type Report, type Tolerance } from './check.ts';
 import { checkConfig, type CheckConfig } from './checkConfig.ts';
 import { inferNetwork, type Inferred } from './inferNetwork.ts';
-import { mappingFromLabels, mappingFromNames, mappingJson, type Detected } from './mapping.ts';
+import { mappingFromLabels, mappingFromNames, mappingJson, parseQuantity, type Detected } from './mapping.ts';
+import { adjointOf } from '../names.ts';
 import { rowsRuns } from './rowsLayout.ts';
 
 export type Verdict = 'agree' | 'mismatch' | 'unusable';
@@ -17,6 +18,8 @@ export interface BookCheck {
   verdict: Verdict;
   /** One line saying what the verdict rests on. */
   message: string;
+  /** What reading the workbook changed or left out (book.ts). */
+  notes: string[];
   runs: Report[];
 }
 
@@ -67,7 +70,7 @@ export function checkBook(book: Book, options: BookCheckOptions = {}, plans: Pla
     report.inferred = inferred;
     return report;
   });
-  return { ...verdictOf(runs), runs };
+  return { ...verdictOf(runs), notes: book.notes ?? [], runs };
 }
 
 /** The runs' mappings as a mapping file: one object for one run, a list for several. */
@@ -76,10 +79,20 @@ export function mappingFileOf(runs: PlannedRun[]): string {
   return JSON.stringify(ordered.length === 1 ? ordered[0] : ordered, null, 2);
 }
 
+/** A gradient, or a parameter after an update: what backpropagation computes. */
+function isBackward(key: string): boolean {
+  const q = parseQuantity(key);
+  return !!q && (adjointOf(q.name) !== undefined || q.epoch === 'final' || (/^[wb]\d+$/.test(q.name) && typeof q.epoch === 'number' && q.epoch >= 2));
+}
+
 function verdictOf(runs: Report[]): { verdict: Verdict; message: string } {
   const where = (r: Report) => (runs.length > 1 ? `sheet ${quoteSheet(r.sheet)}: ` : '');
   const idle = runs.find((r) => r.checked === 0);
   if (idle) return { verdict: 'unusable', message: `${where(idle)}no computed cell was checked (only inputs and initial weights were found): label the forward pass, the loss or the gradients` };
+  const forwardOnly = runs.find((r) => !r.rows.some((row) => row.verdict !== 'input' && isBackward(row.key)));
+  if (forwardOnly) {
+    return { verdict: 'unusable', message: `${where(forwardOnly)}no gradient and no weight update found, only a forward pass: xlgrad checks backpropagation (a network trained by Excel's Solver has no gradient cells); label the gradients (∂E/∂w1, dL/dw1) or the updated weights` };
+  }
   const checked = runs.reduce((n, r) => n + r.checked, 0);
   const bad = runs.filter((r) => r.mismatches > 0);
   const of = runs.length > 1 ? ` in ${runs.length} runs` : '';
@@ -97,6 +110,7 @@ export function checkDocument(r: BookCheck): object {
   return {
     verdict: r.verdict,
     message: r.message,
+    notes: r.notes,
     runs: r.runs.map((run) => ({
       sheet: run.sheet,
       network: {
@@ -112,7 +126,10 @@ export function checkDocument(r: BookCheck): object {
       samples: 1,
       checked: run.checked,
       mismatches: run.mismatches,
-      rootCauses: run.rootCauses.map((c) => ({ quantity: c.key, cell: c.cell, expected: c.expected, theirs: c.theirs, expectedFormula: c.expectedFormula, theirFormula: c.formula ?? null })),
+      rootCauses: run.rootCauses.map((c) => ({
+        quantity: c.key, cell: c.cell, expected: c.expected, theirs: c.theirs,
+        expectedFormula: c.expectedFormula ?? null, theirFormula: c.formula ?? null, definition: c.definition, references: c.references ?? null,
+      })),
       notes: run.notes,
     })),
   };
@@ -120,5 +137,5 @@ export function checkDocument(r: BookCheck): object {
 
 /** An input the checker cannot use, as the same document. */
 export function unusableDocument(message: string): object {
-  return { verdict: 'unusable', message, runs: [] };
+  return { verdict: 'unusable', message, notes: [], runs: [] };
 }

@@ -6,7 +6,7 @@
 
 import { ConfigError, normalizeConfig, type Config } from '../config.ts';
 import { parseJson } from '../parseJson.ts';
-import { supported } from '../workbook/supported.ts';
+import { checkable } from './checkable.ts';
 import { CheckError } from './checkError.ts';
 
 export interface CheckConfig {
@@ -20,7 +20,7 @@ const DEFAULTS = { layers: [1, 2, 2, 1], activation: 'relu', outputActivation: '
 /**
  * A partial config (`{"loss": "half_squared_error"}`) completed with the
  * article's architecture. A config the checker cannot compare with (several
- * samples, momentum, another loss) is refused with the one line supported.ts
+ * samples, momentum, another loss) is refused with the one line checkable.ts
  * gives, as an xlgrad workbook would be.
  */
 export function checkConfig(raw: unknown = {}, file = 'config'): CheckConfig {
@@ -32,7 +32,7 @@ export function checkConfig(raw: unknown = {}, file = 'config'): CheckConfig {
   const target = r.loss === 'cross_entropy' ? [0] : Array(layers.at(-1) ?? 1).fill(0);
   const filled = { ...DEFAULTS, layers, x: Array(layers[0] ?? 1).fill(0), y: target, init: { torchSeed: 0 }, ...r, dtype: 'float64' };
   try {
-    return { config: supported(normalizeConfig(filled)), given };
+    return { config: checkable(normalizeConfig(filled)), given };
   } catch (e) {
     if (e instanceof ConfigError) throw new CheckError(`${file}: ${e.message}`);
     throw e;

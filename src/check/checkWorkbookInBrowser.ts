@@ -32,7 +32,7 @@ export interface BrowserCheck {
   result?: BookCheck;
   /** The JSON document `xlgrad check --json` prints. */
   document: object;
-  /** One line saying what is wrong with the input, when there is no report. */
+  /** One line saying what is wrong with the input: when there is no report, or when the verdict is `unusable` (the report then says what was read). */
   error?: string;
   /** The report (or the error) as lines of text. */
   lines: string[];
@@ -52,7 +52,9 @@ export async function checkWorkbookInBrowser(bytes: Uint8Array, opts: BrowserChe
     const maps = opts.map === undefined ? undefined : parseMappingFiles(opts.map, 'mapping');
     const plans = planRuns(book, { config, maps });
     const result = checkBook(book, { config, maps, values }, plans);
-    return { report: result.runs[0], result, document: checkDocument(result), lines: formatBookCheck(result), mappingJson: mappingFileOf(plans) };
+    const out: BrowserCheck = { report: result.runs[0], result, document: checkDocument(result), lines: formatBookCheck(result), mappingJson: mappingFileOf(plans) };
+    if (result.verdict === 'unusable') out.error = result.message;
+    return out;
   } catch (e) {
     if (e instanceof CheckError) return { error: e.message, document: unusableDocument(e.message), lines: [e.message] };
     throw e;

@@ -6,6 +6,7 @@
 import type { BookCheck } from './checkBook.ts';
 import type { FirstMismatch, Report, Row } from './check.ts';
 import { quoteSheet } from '../spreadsheet/address.ts';
+import { missingSummary } from './missingSummary.ts';
 
 const SOURCES = {
   map: (r: Report) => `mapping from ${r.origin}`,
@@ -22,9 +23,16 @@ const num = (v: number) => String(v);
 const diff = (r: Row) => (r.verdict === 'input' ? '' : r.difference === 0 ? '0' : r.difference.toExponential(2));
 const pad = (s: string, n: number) => (s.length >= n ? `${s} ` : s.padEnd(n));
 
-function cause(f: FirstMismatch): string {
-  const theirs = f.formula ? `their formula ${f.formula}${f.theirFormulaNamed && f.theirFormulaNamed !== f.formula.replace(/^=/, '') ? ` (${f.theirFormulaNamed})` : ''}` : 'their cell holds a typed number, not a formula';
-  return `${f.key} at ${f.cell}: expected ${num(f.expected)}, theirs ${num(f.theirs)}, difference ${f.difference.toExponential(3)}; expected ${f.expectedFormula}; ${theirs}`;
+/** A root cause: its values on the first line, then the expected formula beside theirs and which reference differs. */
+function cause(f: FirstMismatch): string[] {
+  const named = f.formula && f.theirFormulaNamed && f.theirFormulaNamed !== f.formula.replace(/^=/, '') ? ` (${f.theirFormulaNamed})` : '';
+  return [
+    `${f.key} at ${f.cell}: expected ${num(f.expected)}, theirs ${num(f.theirs)}, difference ${f.difference.toExponential(3)}`,
+    `  expected       ${f.definition}`,
+    ...(f.expectedFormula ? [`  in your cells  ${f.expectedFormula}`] : []),
+    `  your formula   ${f.formula ? `${f.formula}${named}` : 'none: the cell holds a typed number'}`,
+    ...(f.references ? [`  it ${f.references}`] : []),
+  ];
 }
 
 export function formatReport(r: Report): string[] {
@@ -48,11 +56,12 @@ export function formatReport(r: Report): string[] {
   }
   if (long) lines.push(`(${r.rows.length} cells; ${listed.length < r.mismatches ? `the first ${listed.length} mismatching` : r.mismatches ? 'the mismatching ones' : 'none mismatch, none'} listed; --json or --out marked.xlsx for all)`);
   lines.push('');
-  if (r.missing.length) lines.push(`not found in the workbook (not checked): ${r.missing.length} quantities: ${r.missing.slice(0, 8).join(', ')}${r.missing.length > 8 ? ', …' : ''}`);
-  const [first, ...more] = r.rootCauses;
-  if (first) {
-    lines.push(`first mismatch: ${cause(first)}`);
-    more.forEach((m, i) => lines.push(`root cause ${i + 2} of ${r.rootCauses.length}: ${cause(m)}`));
+  lines.push(...missingSummary(r.missing, r.params, r.epochs));
+  if (r.rootCauses.length) {
+    r.rootCauses.forEach((m, i) => {
+      const [head, ...detail] = cause(m);
+      lines.push(`${i === 0 ? 'first mismatch' : `root cause ${i + 1} of ${r.rootCauses.length}`}: ${head}`, ...detail);
+    });
     const n = r.rootCauses.length;
     const rest = r.mismatches > n ? `, the rest follow from ${n === 1 ? 'it' : 'them'}` : '';
     lines.push(`${r.mismatches} of ${r.checked} checked cells mismatch; ${n === 1 ? 'one root cause (a mismatch whose inputs all agree)' : `${n} root causes (mismatches whose inputs all agree)`}${rest}.`);
@@ -66,7 +75,8 @@ export function formatReport(r: Report): string[] {
 
 /** Every run's report, each under its sheet's name when there are several, then the verdict. */
 export function formatBookCheck(b: BookCheck): string[] {
-  if (b.runs.length === 1) return formatReport(b.runs[0]!);
+  const notes = b.notes.map((n) => `note: ${n}`);
+  if (b.runs.length === 1) return [...notes, ...formatReport(b.runs[0]!)];
   const lines = b.runs.flatMap((r, i) => [...(i ? [''] : []), `== run ${i + 1} of ${b.runs.length}: sheet ${quoteSheet(r.sheet)} ==`, ...formatReport(r)]);
-  return [...lines, '', `${b.verdict}: ${b.message}`];
+  return [...notes, ...lines, '', `${b.verdict}: ${b.message}`];
 }

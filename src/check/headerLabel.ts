@@ -6,6 +6,7 @@
 // the layout (rowsLayout.ts). Anything else (`delta_o1`, notes) means nothing.
 
 import { parseLabel } from './label.ts';
+import { anyOf, BIAS, clean, COUNTER, ERROR, exactly, GRADIENT, HIDDEN, INPUT, LOSS, LR, NET, OUT, OUTPUT, TARGET, WEIGHT } from './vocabulary.ts';
 
 export type Role =
   | 'input' | 'target' | 'weight' | 'bias'
@@ -31,27 +32,24 @@ export type HeaderLabel =
   /** A heading in xlgrad's own scheme (z3, a1, yhat1, dL_dz3). */
   | { kind: 'graph'; name: string };
 
-/** Subscripts as digits, one space, no trailing `:` or `=`. */
-function clean(text: string): string {
-  return text.normalize('NFKC').replace(/\s+/g, ' ').trim().replace(/\s*[:=]$/, '').trim();
-}
-
 const SEP = '[ _.]?';
 const unit = (prefix: string) => new RegExp(`^(?:${prefix})${SEP}(\\d+)$`, 'i');
+const PRE = `(?:${anyOf(NET)})${SEP}`;
+const ACT = `(?:${anyOf(OUT)})${SEP}`;
 
-// Each row: a pattern whose group 1 is the unit index, and the role it names.
+// Each row: a pattern whose group 1 is the unit index, and the role it names (the words from vocabulary.ts).
 const UNITS: [RegExp, Role][] = [
-  [unit('i|x|in|input'), 'input'],
-  [unit('t|y|target|tgt|y_?true'), 'target'],
-  [unit('w'), 'weight'],
-  [unit('b'), 'bias'],
-  [unit(`(?:net|z|in|sum)${SEP}h`), 'hiddenPre'],
-  [unit(`(?:out|a|y|act|σ|sig|sigmoid)${SEP}h`), 'hiddenAct'],
-  [unit('h'), 'hidden'],
-  [unit(`(?:net|z|in|sum)${SEP}o`), 'outputPre'],
-  [unit(`(?:out|a|y|act|σ|sig|sigmoid)${SEP}o|y_?hat|ŷ|y_?pred|pred`), 'outputAct'],
+  [unit(anyOf(INPUT)), 'input'],
+  [unit(anyOf(TARGET)), 'target'],
+  [unit(anyOf(WEIGHT)), 'weight'],
+  [unit(anyOf(BIAS)), 'bias'],
+  [unit(`${PRE}h`), 'hiddenPre'],
+  [unit(`${ACT}h`), 'hiddenAct'],
+  [unit(anyOf(HIDDEN)), 'hidden'],
+  [unit(`${PRE}o`), 'outputPre'],
+  [unit(`${ACT}o|${anyOf(OUTPUT)}`), 'outputAct'],
   [unit('o'), 'output'],
-  [unit(`e${SEP}o|e|err|error`), 'error'],
+  [unit(`e${SEP}o|${anyOf(ERROR)}`), 'error'],
 ];
 // `h1_out`, `o2 net`: the role written after the unit.
 const AFTER: [RegExp, Role][] = [
@@ -61,11 +59,9 @@ const AFTER: [RegExp, Role][] = [
   [new RegExp(`^o${SEP}(\\d+)${SEP}(?:out|a|act)$`, 'i'), 'outputAct'],
 ];
 
-const LOSS = /^(?:e|e[ _]?tot(?:al)?|etotal|loss|l|cost|j|total[ _]?error|error[ _]?total)$/i;
-const LR = /^(?:lr|η|eta|α|alpha|learning[ _]?rate)$/i;
-const COUNTER = /^(?:epoch|epochs|iteration|iter|step|#|n|no\.?|run|t|time)$/i;
-// ∂E_total/∂w1, ∂E/∂w1, dE/dw1, dEtotal_dw1, ∂L/∂w1, dL/dw1, E∂w1, grad w1, ∇w1.
-const GRADIENT = /^(?:(?:∂|d|δ)\s*(?:e[ _]?tot(?:al)?|etotal|e|l|loss)\s*(?:\/|_)?\s*(?:∂|d)|e\s*∂|(?:grad|gradient)\s+(?:of\s+)?|∇\s*)\s*(.+)$/i;
+const IS_LOSS = exactly(LOSS);
+const IS_LR = exactly(LR);
+const IS_COUNTER = exactly(COUNTER);
 
 function unitOf(s: string): HeaderLabel | undefined {
   for (const [re, role] of [...UNITS, ...AFTER]) {
@@ -79,14 +75,14 @@ function unitOf(s: string): HeaderLabel | undefined {
 export function parseHeaderLabel(text: string): HeaderLabel | undefined {
   const s = clean(text);
   if (s === '') return undefined;
-  if (COUNTER.test(s)) return { kind: 'counter' };
-  if (LR.test(s)) return { kind: 'lr' };
-  if (LOSS.test(s)) return { kind: 'loss' };
+  if (IS_COUNTER.test(s)) return { kind: 'counter' };
+  if (IS_LR.test(s)) return { kind: 'lr' };
+  if (IS_LOSS.test(s)) return { kind: 'loss' };
   const u = unitOf(s);
   if (u) return u;
   const g = GRADIENT.exec(s);
   if (g) {
-    const of = unitOf(g[1]!.trim()) ?? (LOSS.test(g[1]!.trim()) ? undefined : graphOf(g[1]!.trim()));
+    const of = unitOf(g[1]!.trim()) ?? (IS_LOSS.test(g[1]!.trim()) ? undefined : graphOf(g[1]!.trim()));
     return of && !(of.kind === 'unit' && of.role === 'error') ? { kind: 'gradient', of } : undefined;
   }
   return graphOf(s);

@@ -12,7 +12,7 @@ import { ACTIVATIONS } from '../config.ts';
 import type { Network } from '../network.ts';
 import { adjoint, pre } from '../names.ts';
 import { networkOf } from '../train.ts';
-import { WORKBOOK_LOSSES } from '../workbook/supported.ts';
+import { CHECKED_LOSSES } from './checkable.ts';
 import type { Book } from './book.ts';
 import { check, type Report } from './check.ts';
 import { checkConfig, type CheckConfig } from './checkConfig.ts';
@@ -155,7 +155,7 @@ export function inferNetwork(book: Book, variants: { detected: Detected; reading
     const preferred: Record<Dim, string> = shape.isDefault ? { activation: cc.config.activation, outputActivation: cc.config.outputActivation, loss: cc.config.loss } : { ...COURSE };
     const options = (d: Dim): string[] => {
       if (cc.given.has(d)) return [cc.config[d]];
-      const all: readonly string[] = d === 'loss' ? WORKBOOK_LOSSES : ACTIVATIONS;
+      const all: readonly string[] = d === 'loss' ? CHECKED_LOSSES : ACTIVATIONS;
       return [preferred[d], ...all.filter((x) => x !== preferred[d])];
     };
     let rank = vi * 1000;

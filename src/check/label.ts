@@ -4,6 +4,7 @@
 // helper cells such as `delta4`, notes, headings) means nothing and is ignored.
 
 import * as names from '../names.ts';
+import { anyOf, BIAS, clean, EPOCH, exactly, GRADIENT, INPUT, LOSS, LR, OUTPUT, TARGET, WEIGHT } from './vocabulary.ts';
 
 export type Label =
   /** A block heading: the labels under and to the right of it belong to this epoch. */
@@ -15,13 +16,17 @@ export type Label =
   /** A parameter after this epoch's SGD step. */
   | { kind: 'updated'; name: string };
 
-const UPDATED_BEFORE = /^(?:new|updated|next)\s+(.+)$/i;
-const UPDATED_AFTER = /^(.+?)\s*(?:[_ ](?:new|updated|next)|\((?:new|updated|after update)\)|['’′+])$/i;
-const GRADIENT = /^(?:(?:∂|d)\s*(?:l|loss)\s*(?:\/|_)\s*(?:∂|d)|(?:grad|gradient)\s+(?:of\s+)?|∇\s*)\s*(.+)$/i;
+const UPDATED_BEFORE = /^(?:new|updated|next|novo|nova)\s+(.+)$/i;
+const UPDATED_AFTER = /^(.+?)\s*(?:[_ ](?:new|updated|next|novo|nova)|\((?:new|updated|after update)\)|['’′+])$/i;
+const EPOCH_HEADING = new RegExp(`^(?:${anyOf(EPOCH)})\\s*#?\\s*(\\d+)\\b`, 'i');
+const IS_LOSS = exactly(LOSS);
+const IS_LR = exactly(LR);
+const numbered = (words: readonly string[], digits: '*' | '+') => new RegExp(`^(?:${anyOf(words)})\\s*_?\\s*(\\d${digits})$`, 'i');
+const INPUTS = numbered(INPUT, '*'), TARGETS = numbered(TARGET, '*'), OUTPUTS = numbered(OUTPUT, '*'), WEIGHTS = numbered(WEIGHT, '+'), BIASES = numbered(BIAS, '+');
 
-/** Same text, readable by the patterns: subscripts as digits, one space, no trailing `:` or `=`. */
-function clean(text: string): string {
-  let s = text.normalize('NFKC').replace(/\s+/g, ' ').trim().replace(/\s*[:=]$/, '').trim();
+/** Same text, readable by the patterns (vocabulary.ts's clean), without a trailing note in parentheses. */
+function cleanLabel(text: string): string {
+  let s = clean(text);
   // A trailing note in parentheses, `z3 (pre-activation)`, unless it says "updated".
   const note = /^(.+?)\s*\(([^()]*)\)$/.exec(s);
   if (note && !/^(?:new|updated|after update)$/i.test(note[2]!)) s = note[1]!;
@@ -31,31 +36,33 @@ function clean(text: string): string {
 /** The graph name of unit i of a letter: w3, b1, z3, a4 (names.ts). */
 export const UNITS: Record<string, (i: number) => string> = { w: names.weight, b: names.bias, z: names.pre, a: names.act };
 
-/** A quantity's graph name from how it is written: `w_8` → w8, `ŷ` → yhat1, `loss` → L. */
+/** A quantity's graph name from how it is written: `w_8`, `peso 8` → w8, `ŷ` → yhat1, `loss` → L. */
 function nameOf(text: string): string | undefined {
   const t = text.trim();
-  const unit = /^([wbza])\s*_?\s*(\d+)$/i.exec(t);
+  const unit = /^([za])\s*_?\s*(\d+)$/i.exec(t);
   if (unit) return UNITS[unit[1]!.toLowerCase()]!(Number(unit[2]));
-  const out = /^(?:yhat|y_hat|y\^|ŷ|y_pred|ypred)\s*_?\s*(\d*)$/i.exec(t);
+  const w = WEIGHTS.exec(t) ?? undefined, b = BIASES.exec(t) ?? undefined;
+  if (w || b) return (w ? names.weight : names.bias)(Number((w ?? b)![1]));
+  const out = OUTPUTS.exec(t) ?? /^y\^\s*_?\s*(\d*)$/i.exec(t);
   if (out) return names.output(out[1] ? Number(out[1]) : 1);
-  if (t === names.LOSS || /^loss$/i.test(t)) return names.LOSS;
+  if (IS_LOSS.test(t)) return names.LOSS;
   return undefined;
 }
 
 function inputOf(text: string): string | undefined {
-  const x = /^(?:x|input)\s*_?\s*(\d*)$/i.exec(text);
+  const x = INPUTS.exec(text);
   if (x) return names.input(x[1] ? Number(x[1]) : 1);
-  const y = /^(?:y|target|y_true|ytrue)\s*_?\s*(\d*)$/i.exec(text);
+  const y = TARGETS.exec(text);
   if (y) return names.target(y[1] ? Number(y[1]) : 1);
-  if (/^(?:lr|learning[ _]rate|η|eta|α|alpha)$/i.test(text)) return 'lr';
+  if (IS_LR.test(text)) return 'lr';
   return undefined;
 }
 
 const isParam = (name: string | undefined): name is string => name !== undefined && /^[wb]\d+$/.test(name);
 
 export function parseLabel(text: string): Label | undefined {
-  const s = clean(text);
-  const epoch = /^(?:epoch|iteration)\s*#?\s*(\d+)\b/i.exec(s);
+  const s = cleanLabel(text);
+  const epoch = EPOCH_HEADING.exec(s);
   if (epoch) return Number(epoch[1]) >= 1 ? { kind: 'epoch', epoch: Number(epoch[1]) } : undefined;
   const input = inputOf(s);
   if (input) return { kind: 'input', name: input };

@@ -17,6 +17,7 @@ import { parseJson } from '../parseJson.ts';
 import { epochName, finalName, inputName, LR } from '../workbook/names.ts';
 import { CheckError } from './checkError.ts';
 import { parseLabel, UNITS, type Label } from './label.ts';
+import { weightGrids, type GridWeight } from './weightGrid.ts';
 
 /** Quantity key → cells (`Sheet1!B3`, `'My sheet'!B58`). */
 export type Mapping = Record<string, string[]>;
@@ -175,10 +176,11 @@ function targetOf(sheet: BookSheet, col: number, row: number, text: string): str
   return undefined;
 }
 
-function labelsOf(sheet: BookSheet): { found: Found[]; headers: { row: number; col: number; epoch: number }[] } {
-  const found: Found[] = [];
+function labelsOf(sheet: BookSheet, grid?: { weights: GridWeight[]; claimed: Set<string> }): { found: Found[]; headers: { row: number; col: number; epoch: number }[] } {
+  const found: Found[] = (grid?.weights ?? []).map((w) => ({ label: { kind: 'node', name: w.name }, text: w.text, at: w.at, target: w.target, row: w.row, col: w.col }));
   const headers: { row: number; col: number; epoch: number }[] = [];
   for (const [address, cell] of Object.entries(sheet.cells)) {
+    if (grid?.claimed.has(address)) continue;
     const text = textOf(cell);
     const label = text === undefined ? undefined : parseLabel(text);
     if (!label) continue;
@@ -220,12 +222,34 @@ function overRepeated(unheaded: Found[]): void {
   }
 }
 
+/**
+ * Without headings, the k-th time a label appears is epoch k; a label that
+ * appears on several sheets would make each sheet the next epoch of the one
+ * before, when several sheets with the same labels are more often separate
+ * experiments. Neither is assumed: the user says which.
+ */
+function acrossSheets(unheaded: Found[]): void {
+  const sheetsOf = new Map<string, Found[]>();
+  for (const f of unheaded) {
+    const id = `${f.label.kind}:${f.label.name}`;
+    sheetsOf.set(id, [...(sheetsOf.get(id) ?? []), f]);
+  }
+  for (const found of sheetsOf.values()) {
+    const sheets = [...new Set(found.map((f) => parseRef(f.at)!.sheet))];
+    if (sheets.length < 2) continue;
+    throw new CheckError(
+      `label ${JSON.stringify(found[0]!.text)} is on ${sheets.length} sheets (${found.map((f) => f.at).slice(0, 4).join(', ')}${found.length > 4 ? ', …' : ''}) without an "Epoch k" heading, so it is not clear whether each sheet is the next epoch or a run of its own: name the sheets "Epoch 1", "Epoch 2", … (or add the headings) if they are epochs, or give one mapping per run with --map (a list)`,
+    );
+  }
+}
+
 /** Labels beside or above numbers, epochs from `Epoch k` headings (or a sheet named so), else from the order labels repeat in. */
 export function mappingFromLabels(book: Book): Detected {
   const all: Found[] = [];
+  const grids = weightGrids(book.sheets);
   for (const sheet of book.sheets) {
     const sheetEpoch = /(?:epoch|iteration)\s*#?\s*(\d+)/i.exec(sheet.name);
-    for (const f of labelsOf(sheet).found) {
+    for (const f of labelsOf(sheet, grids.get(sheet)).found) {
       f.epoch ??= sheetEpoch && Number(sheetEpoch[1]) >= 1 ? Number(sheetEpoch[1]) : undefined;
       all.push(f);
     }
@@ -239,7 +263,9 @@ export function mappingFromLabels(book: Book): Detected {
     f.epoch = (seen.get(id) ?? 0) + 1;
     seen.set(id, f.epoch);
   }
-  overRepeated(all.filter((f) => f.label.kind !== 'input' && f.headed === false));
+  const unheaded = all.filter((f) => f.label.kind !== 'input' && f.headed === false);
+  acrossSheets(unheaded);
+  overRepeated(unheaded);
   const epochs = Math.max(0, ...all.map((f) => (f.label.kind === 'input' ? 0 : f.epoch!)));
   const mapping: Mapping = {};
   const labels: Record<string, string> = {};

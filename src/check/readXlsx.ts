@@ -1,15 +1,16 @@
 // Reads an .xlsx with exceljs into the checker's Book: each cell's formula and
 // the value the file has cached for it (what the spreadsheet program showed
-// when the file was last saved), plus the defined names. exceljs is loaded on
-// first use, so a page that never checks a workbook never downloads it.
+// when the file was last saved), plus the defined names. Numbers a learner
+// stored as text are read as numbers (numbersFromText).
 
 import { escapeControls } from '../csv.ts';
-import { excelJS } from '../exceljs/excelJS.ts';
 import { areaText, parseReference } from '../spreadsheet/address.ts';
 import { zipPartsProblem } from '../workbook/zipLimits.ts';
 import type { Book, BookCell, DefinedName } from './book.ts';
 import { CheckError } from './checkError.ts';
 import { MAX_READ_CELLS as MAX_CELLS } from '../limits.ts';
+import { numbersFromText } from './numbersFromText.ts';
+import { openXlsx, type Workbook } from './openXlsx.ts';
 
 export { MAX_CELLS };
 
@@ -36,10 +37,9 @@ function plain(v: unknown): BookCell {
 export async function readXlsx(bytes: Uint8Array, file = 'workbook'): Promise<Book> {
   const tooBig = await zipPartsProblem(bytes);
   if (tooBig !== undefined) throw new CheckError(`${file}: ${tooBig}`);
-  const ExcelJS = await excelJS();
-  const wb = new ExcelJS.Workbook();
+  let wb: Workbook, notes: string[];
   try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    ({ wb, notes } = await openXlsx(bytes));
   } catch (e) {
     throw new CheckError(`${file}: cannot be read as an .xlsx workbook (${escapeControls(String((e as Error)?.message ?? e).split('\n')[0]!)})`);
   }
@@ -65,5 +65,6 @@ export async function readXlsx(bytes: Uint8Array, file = 'workbook'): Promise<Bo
     const at = parseReference(ref);
     names.push([d.name, at ? { ref, sheet: at.sheet, cell: areaText(at) } : { ref }]);
   }
-  return { sheets, names: Object.fromEntries(names) };
+  const read = numbersFromText({ sheets, names: Object.fromEntries(names) });
+  return { ...read, notes: [...notes.map(escapeControls), ...(read.notes ?? [])] };
 }

@@ -27,6 +27,7 @@ export function recalculateBook(book: Book): Book {
   const { cells } = evaluateLayout(sheets, names);
   return {
     names: book.names,
+    ...(book.notes ? { notes: book.notes } : {}),
     sheets: book.sheets.map((s) => ({
       name: s.name,
       cells: Object.fromEntries(Object.entries(s.cells).map(([address, c]) => [address, c.formula !== undefined ? cellOf(cells.get(`${s.name}!${address}`), c.formula) : c])),

@@ -9,6 +9,7 @@ import { checkConfig, parseCheckConfig, type CheckConfig } from '../check/checkC
 import { CheckError } from '../check/checkError.ts';
 import { formatBookCheck } from '../check/formatReport.ts';
 import { parseMappingFiles, type Detected } from '../check/mapping.ts';
+import { numbersFromText, TEXT_NOTE } from '../check/numbersFromText.ts';
 import { readXlsx } from '../check/readXlsx.ts';
 import { recalculateBook } from '../check/recalculateBook.ts';
 import { MAX_WORKBOOK_BYTES, sniffWorkbook } from '../check/sniffWorkbook.ts';
@@ -61,13 +62,15 @@ async function withLibreOffice(path: string, written: Book | undefined): Promise
     throw e;
   }
   const version = 'LibreOffice';
-  if (!written) return { book: recalculated, version };
+  if (!written) return { book: numbersFromText(recalculated), version };
   const sheets = recalculated.sheets.map((s) => {
     const source = written.sheets.find((w) => w.name === s.name);
     const cells = Object.fromEntries(Object.entries(s.cells).map(([a, c]) => [a, source?.cells[a]?.formula !== undefined ? { ...c, formula: source.cells[a]!.formula } : c]));
     return { name: s.name, cells };
   });
-  return { book: { sheets, names: recalculated.names }, version };
+  // Numbers stored as text are read as numbers, as readXlsx read them; its notes (document properties left out) kept.
+  const book = numbersFromText({ sheets, names: recalculated.names });
+  return { book: { ...book, notes: [...(written.notes ?? []).filter((n) => !n.startsWith(TEXT_NOTE)), ...(book.notes ?? [])] }, version };
 }
 
 const EXIT = { agree: 0, mismatch: 1, unusable: 2 } as const;
