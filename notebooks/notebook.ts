@@ -1,0 +1,2 @@
+// `import … from "xlgrad/notebook"`: the article's helpers, for a lesson of your own.
+export { num } from './cells/format.ts';
