@@ -15,7 +15,14 @@ type Tag = (strings: TemplateStringsArray, ...values: unknown[]) => Element;
  * as a placeholder element in the text, the text is turned into HTML by
  * `toHtml`, and the placeholders are swapped for the nodes.
  */
-function withNodes(toHtml: (text: string) => string, cooked: boolean): Tag {
+const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * `escape`: whether interpolated text is escaped (html: a value is text, never
+ * markup, so a link's hash cannot inject any) or kept (md: a value is Markdown
+ * source, as in Notebook Kit).
+ */
+function withNodes(toHtml: (text: string) => string, cooked: boolean, escape: boolean): Tag {
   return (strings, ...values) => {
     // Markdown cells reach us with backslashes escaped (read the cooked text);
     // html cells with them as typed (read the raw text).
@@ -26,20 +33,22 @@ function withNodes(toHtml: (text: string) => string, cooked: boolean): Tag {
       const list = Array.isArray(v) ? v : [v];
       for (const item of list) {
         if (item instanceof Node) text += `<xl-slot data-k="${nodes.push(item) - 1}"></xl-slot>`;
-        else if (item !== null && item !== undefined && item !== false) text += String(item);
+        else if (item !== null && item !== undefined && item !== false) text += escape ? escapeText(String(item)) : String(item);
       }
       text += part(i + 1);
     });
     const root = document.createElement('div');
     root.innerHTML = toHtml(text);
     for (const slot of root.querySelectorAll<HTMLElement>('xl-slot')) slot.replaceWith(nodes[Number(slot.dataset.k)]!);
-    return root.childElementCount === 1 && root.firstElementChild === root.firstChild && root.childNodes.length === 1 ? root.firstElementChild! : root;
+    // One element (blank text around it aside) is given as itself, detached so it can be displayed.
+    const only = [...root.childNodes].filter((n) => !(n instanceof Text && !n.data.trim()));
+    return only.length === 1 && only[0] instanceof Element ? root.removeChild(only[0]) : root;
   };
 }
 
 // Markdown cells are templates too (Notebook Kit: md`…` with escapes kept), so `${tex`…`}` puts a formula in prose.
-export const md = withNodes((text) => markdown.render(text), true);
-export const html = withNodes((text) => text, false);
+export const md = withNodes((text) => markdown.render(text), true, false);
+export const html = withNodes((text) => text, false, true);
 
 function texTag(displayMode: boolean): Tag {
   return (strings, ...values) => {

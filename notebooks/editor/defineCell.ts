@@ -22,17 +22,30 @@ export interface DefinedCell {
   variables: Variable[];
 }
 
-const message = (e: unknown) => (e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e));
+// A thrown Error shows its message; other kinds (SyntaxError, TypeError) their name too. The
+// runtime's own errors (an input that failed, a name not defined) read best as the message alone.
+const message = (e: unknown) => (e instanceof Error ? `${e.name === 'Error' || e.name === 'RuntimeError' ? '' : `${e.name}: `}${e.message}` : String(e));
 
-/** Appends `value` to `out`: an element as itself, anything else through Observable's inspector. */
-export function show(out: HTMLElement, value: unknown): void {
-  if ((value instanceof Element || value instanceof Text) && (!value.parentNode || out.contains(value))) {
-    out.append(value);
-    return;
-  }
+/** What `value` looks like in a cell: an element as itself, anything else through Observable's inspector. */
+export function nodeOf(value: unknown, out: HTMLElement): Node {
+  if ((value instanceof Element || value instanceof Text) && (!value.parentNode || out.contains(value))) return value;
   const holder = document.createElement('div');
-  out.append(holder);
   new Inspector(holder).fulfilled(value);
+  return holder;
+}
+
+/**
+ * Makes `out`'s children `nodes`, touching only what differs: an element
+ * shown again by the next run (a slider being dragged, a chart) stays where
+ * it is and keeps focus.
+ */
+export function reconcile(out: HTMLElement, nodes: readonly Node[]): void {
+  const keep = new Set(nodes);
+  for (const child of [...out.childNodes]) if (!keep.has(child)) child.remove();
+  nodes.forEach((node, i) => {
+    const at = out.childNodes[i] ?? null;
+    if (at !== node) out.insertBefore(node, at);
+  });
 }
 
 export function showError(out: HTMLElement, error: unknown): void {
@@ -72,17 +85,38 @@ export function defineCell(main: Module, cell: Cell, out: HTMLElement, hooks: Ce
   let version = 0;
 
   // display(value) and view(element) belong to this cell and to one run of
-  // it: a run that has been superseded draws nothing.
+  // it: what a run displays replaces what the run before displayed once the
+  // run is over (a superseded run draws nothing); later calls, from an event
+  // handler say, append.
   const definition = (...values: unknown[]) => {
     const run = ++version;
-    if (draws) out.replaceChildren();
+    const shown: Node[] = [];
+    let over = false;
     const display = (v: unknown) => {
-      if (run === version) show(out, v);
+      if (run !== version) return v;
+      const node = nodeOf(v, out);
+      if (over) out.append(node);
+      else shown.push(node);
       return v;
+    };
+    const finish = () => {
+      over = true;
+      if (run === version) reconcile(out, shown);
     };
     const view = (el: HTMLElement & { value: unknown }) => input(display(el) as HTMLElement & { value: unknown });
     const byName = new Map(deps.map((n, i) => [n, values[i]]));
-    return fn(...inputs.map((n) => (n === 'display' ? display : n === 'view' ? view : byName.get(n))));
+    const args = inputs.map((n) => (n === 'display' ? display : n === 'view' ? view : byName.get(n)));
+    if (!draws) return fn(...args);
+    let result: unknown;
+    try {
+      result = fn(...args);
+    } catch (e) {
+      finish();
+      throw e;
+    }
+    if (result instanceof Promise) return result.finally(finish);
+    finish();
+    return result;
   };
 
   const name = output ?? (outputs.length ? `cell ${cell.id}` : null);
@@ -103,10 +137,7 @@ function observer(id: number, out: HTMLElement, autodisplay: boolean, hooks: Cel
       }
     },
     fulfilled(value) {
-      if (autodisplay) {
-        out.replaceChildren();
-        if (value !== undefined) show(out, value);
-      }
+      if (autodisplay) reconcile(out, value === undefined ? [] : [nodeOf(value, out)]);
       hooks.done?.(id);
     },
     rejected(error) {

@@ -1,0 +1,267 @@
+// What cells display: each function returns an element drawn by the page's
+// renderers (render/), and the inputs are elements with a `value` that emit
+// `input` events, for `view(…)` or `Generators.input(…)`. Data only flows in:
+// a view never changes a cell, it reports what the reader did.
+
+import type { Chart } from './cells/charts.ts';
+import type { Coefficients } from './cells/combination.ts';
+import type { DerivativeTex } from './cells/derivatives.ts';
+import type { GradientRow } from './cells/gradients.ts';
+import { fromHash, toHash, type PageState } from './cells/hash.ts';
+import { checkInput, rawInputOf, type Checked, type RawInput } from './cells/input.ts';
+import type { Upload } from './cells/upload.ts';
+import { renderChart } from './render/chart.ts';
+import { renderCheck } from './render/check.ts';
+import { coefficientSliders as drawSliders, epochSlider, inputForm as drawForm, paramPicker as drawPicker, renderProblems } from './render/controls.ts';
+import { renderDownload } from './render/download.ts';
+import { renderDerivatives } from './render/tex.ts';
+import { renderDiagram, renderForward, renderGradients, renderSgd } from './render/tables.ts';
+import type { ForwardRows, Summary } from './steps.ts';
+import type { Config } from '../src/config.ts';
+import { preset as presetConfig } from '../src/presets.ts';
+import { initialParams, networkOf } from '../src/trace.ts';
+
+/** An element reporting `value`, as Observable inputs do. */
+export type InputElement<T> = HTMLElement & { value: T };
+
+const div = (className: string) => {
+  const el = document.createElement('div');
+  el.className = className;
+  return el;
+};
+
+/**
+ * A container input: the `input` events of the controls inside it bubble up
+ * to it, but only its own (sent once its value is set) are its value changing.
+ */
+function container<T>(className: string): InputElement<T> {
+  const el = div(className) as unknown as InputElement<T>;
+  el.addEventListener('input', (e) => e.target !== el && e.stopImmediatePropagation());
+  return el;
+}
+
+/** Sets an input's value as the reader would: its cells follow. */
+export function setValue<T>(el: InputElement<T>, value: T): void {
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+// Charts and TeX keep their work from one value to the next (a vega View, the
+// typeset templates) in the element, so the same element is given back while
+// its key is the same: a chart by its spec, the derivatives by the key asked for.
+const kept = new Map<string, HTMLElement>();
+function keep(key: string, className: string): HTMLElement {
+  let el = kept.get(key);
+  if (!el) kept.set(key, (el = div(className)));
+  return el;
+}
+
+/** A vega-lite chart (SVG). */
+export async function chart(c: Chart): Promise<HTMLElement> {
+  const el = keep(`chart ${JSON.stringify(c.spec)}`, 'chart');
+  await renderChart(el, c);
+  return el;
+}
+
+/** The network diagram (an SVG string from `networkDiagram`). */
+export function diagramView(svg: string): HTMLElement {
+  const el = div('diagram');
+  renderDiagram(el, svg);
+  return el;
+}
+
+export function forwardTable(f: ForwardRows): HTMLElement {
+  const el = div('table-wrap');
+  renderForward(el, f);
+  return el;
+}
+
+export function gradientTable(g: { rows: GradientRow[]; pytorch: string; workbook: string; dtype: string }): HTMLElement {
+  const el = div('table-wrap');
+  renderGradients(el, g);
+  return el;
+}
+
+export function sgdTable(s: Parameters<typeof renderSgd>[1]): HTMLElement {
+  const el = div('table-wrap');
+  renderSgd(el, s);
+  return el;
+}
+
+/** Each derivative's definition typeset, and below it the same with the numbers. */
+export function derivativesView(list: DerivativeTex[], key = 'derivatives'): HTMLElement {
+  const el = keep(`tex ${key}`, 'tex');
+  renderDerivatives(el, list);
+  return el;
+}
+
+/** The button that builds and saves the workbook for a config. */
+export function downloadButton(d: { config: Config; filename: string }): HTMLElement {
+  const el = div('download');
+  renderDownload(el, d);
+  return el;
+}
+
+export function checkView(c: Parameters<typeof renderCheck>[1]): HTMLElement {
+  const el = div('check-report');
+  renderCheck(el, c);
+  return el;
+}
+
+/** The headline: epoch, loss, prediction, divergence and whether PyTorch recorded these inputs. */
+export function summaryView(s: Summary): HTMLElement {
+  const el = div('summary-text');
+  const line = document.createElement('p');
+  line.className = 'headline';
+  line.innerHTML = `Epoch ${s.epoch}: <span class="loss">L = <b data-value="loss">${s.loss}</b></span> · ŷ = ${s.yhat.join(', ')} · after ${s.epochs.toLocaleString('en-US')} epoch${s.epochs === 1 ? '' : 's'} L = ${s.lastLoss}`;
+  el.append(line);
+  if (s.diverged) {
+    const d = document.createElement('p');
+    d.className = 'diverged';
+    d.textContent = `Training ${s.diverged}. The page shows the epochs up to there.`;
+    el.append(d);
+  }
+  if (s.fixture) {
+    const f = document.createElement('p');
+    f.className = 'fixture';
+    f.textContent = `These inputs match a recorded PyTorch run (${s.fixture}).`;
+    el.append(f);
+  }
+  return el;
+}
+
+const bars = new WeakMap<HTMLElement, HTMLElement>();
+/** The sticky bar under the inputs: the headline and the epoch picker (kept in place, so dragging it is never interrupted). */
+export function summaryBar(s: Summary, picker: ReturnType<typeof epochPicker>): HTMLElement {
+  let bar = bars.get(picker);
+  if (!bar) {
+    bars.set(picker, (bar = div('summary')));
+    bar.append(div('summary-text'), picker);
+  }
+  bar.firstElementChild!.replaceWith(summaryView(s));
+  picker.update(s.epoch, s.epochs);
+  return bar;
+}
+
+/** Seven sliders for Figure 1's coefficients; value: the coefficients. */
+export function coefficientSliders(initial: Coefficients): InputElement<Coefficients> {
+  const el = container<Coefficients>('controls sliders');
+  el.value = { ...initial };
+  drawSliders(el, initial, (c) => {
+    el.value = c;
+    el.dispatchEvent(new Event('input'));
+  });
+  return el;
+}
+
+/**
+ * The inputs form; value: what is typed (RawInput, validated by checkInput).
+ * Choosing a preset rebuilds the form with the preset's inputs and calls `onPreset`.
+ */
+export function inputForm(initial: RawInput, onPreset: (name: string) => void = () => {}): InputElement<RawInput> {
+  const el = container<RawInput>('controls form');
+  const emit = (raw: RawInput) => {
+    el.value = raw;
+    el.dispatchEvent(new Event('input'));
+  };
+  const build = (raw: RawInput) => {
+    el.value = raw;
+    drawForm(el, raw, {
+      change: (next) => emit({ ...next, preset: 'custom' }),
+      preset: (name) => {
+        const next = name === 'custom' ? el.value : rawInputOf(presetConfig(name), name);
+        build(next);
+        emit(next);
+        onPreset(name);
+      },
+      initialWeights: () => {
+        const c = checkInput(el.value).config ?? presetConfig('article');
+        return initialParams(networkOf(c), c);
+      },
+    });
+  };
+  build(structuredClone(initial));
+  return el;
+}
+
+/** Each problem next to its input in `form`, and what the page shows meanwhile. */
+export function problems(checked: Checked, form: HTMLElement): HTMLElement {
+  const el = div('problems');
+  renderProblems(el, checked, form);
+  return el;
+}
+
+/** The epoch picker; value: the epoch asked for. `update` sets its range once the run is known. */
+export function epochPicker(initial: number): InputElement<number> & { update(epoch: number, epochs: number): HTMLElement } {
+  const el = container<number>('epoch-picker-holder') as InputElement<number> & { update(epoch: number, epochs: number): HTMLElement };
+  el.value = initial;
+  const picker = epochSlider((epoch) => setValue(el, epoch));
+  el.append(picker.el);
+  el.update = (epoch, epochs) => {
+    picker.update(epoch, epochs);
+    return el;
+  };
+  return el;
+}
+
+/** The loss slice's parameter; value: its name. `update` lists the network's parameters. */
+export function paramSelect(initial: string): InputElement<string> & { update(params: string[], value: string): HTMLElement } {
+  const el = container<string>('controls inline') as InputElement<string> & { update(params: string[], value: string): HTMLElement };
+  el.dataset.control = 'sliceParam';
+  el.value = initial;
+  const set = drawPicker(el, (p) => setValue(el, p));
+  el.update = (params, value) => {
+    set(params, value);
+    return el;
+  };
+  return el;
+}
+
+/** A file input for a learner's .xlsx; value: the file's name and bytes, null before one is chosen. */
+export function uploadInput(): InputElement<Upload | null> {
+  const el = container<Upload | null>('controls inline');
+  el.value = null;
+  const file = document.createElement('input');
+  file.type = 'file';
+  file.accept = '.xlsx';
+  file.dataset.control = 'upload';
+  file.setAttribute('aria-label', 'your workbook (.xlsx)');
+  file.addEventListener('change', async () => {
+    const f = file.files?.[0];
+    if (!f) return;
+    setValue(el, { name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) });
+  });
+  el.append(file);
+  return el;
+}
+
+/**
+ * The page's state from the URL hash, then again whenever the reader edits
+ * the hash by hand: `{state, error}` (the defaults and a message when the
+ * hash cannot be read).
+ */
+export function* pageFromHash(defaults: PageState): Generator<{ state: PageState; error?: string } | Promise<{ state: PageState; error?: string }>> {
+  yield fromHash(location.hash, defaults);
+  for (;;) {
+    yield new Promise((resolve) => {
+      const changed = () => {
+        if (location.hash === written) return;
+        removeEventListener('hashchange', changed);
+        resolve(fromHash(location.hash, defaults));
+      };
+      addEventListener('hashchange', changed);
+    });
+  }
+}
+
+let written = '';
+let timer: ReturnType<typeof setTimeout> | undefined;
+/** Writes a valid state to the URL hash (once per burst of changes: writing the URL costs Chromium several ms). */
+export function writeHash(state: PageState, checked: Checked): void {
+  if (!checked.config) return;
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    written = toHash(state);
+    if (location.hash !== written) history.replaceState(null, '', written);
+  }, 150);
+}
