@@ -76,8 +76,12 @@ function run(id: number): void {
   const ed = editors.get(id);
   if (!ed) return;
   session.update(id, ed.text());
+  const peek = session.entry(id).el.querySelector('.cell-peek');
+  if (peek) peek.textContent = firstLine(ed.text());
   persist();
 }
+
+const firstLine = (source: string) => source.split('\n').find((l) => l.trim() && !l.trim().startsWith('//'))?.trim() ?? '(empty cell)';
 
 function addAfter(id: number | undefined, mode: Cell['mode'] = 'js'): void {
   const e = session.insert(id, mode);
@@ -121,9 +125,16 @@ function decorate(e: CellEntry): void {
       persist();
     }),
   );
+  // A cell that shows nothing (a declaration) is a line of its code, so it can be found and opened.
+  const peek = document.createElement('button');
+  peek.type = 'button';
+  peek.className = 'cell-peek';
+  peek.textContent = firstLine(e.cell.value);
+  peek.title = 'show this cell\'s source';
+  peek.onclick = open;
   holder.hidden = true;
   e.el.prepend(tools);
-  e.el.append(holder);
+  e.el.append(peek, holder);
   if (e.cell.pinned) open();
 }
 
