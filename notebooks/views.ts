@@ -14,6 +14,7 @@ import { renderChart } from './render/chart.ts';
 import { renderCheck } from './render/check.ts';
 import { coefficientSliders as drawSliders, epochSlider, inputForm as drawForm, paramPicker as drawPicker, renderProblems } from './render/controls.ts';
 import { renderDownload } from './render/download.ts';
+import { Visibility } from './render/observe.ts';
 import { renderDerivatives } from './render/tex.ts';
 import { renderDiagram, renderForward, renderGradients, renderSgd } from './render/tables.ts';
 import type { ForwardRows, Summary } from './steps.ts';
@@ -46,9 +47,10 @@ export function setValue<T>(el: InputElement<T>, value: T): void {
   el.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
-// Charts and TeX keep their work from one value to the next (a vega View, the
-// typeset templates) in the element, so the same element is given back while
-// its key is the same: a chart by its spec, the derivatives by the key asked for.
+// A view is drawn into the same element from one value to the next, so the
+// work kept in it (a vega View, typeset templates) is reused and a view not
+// yet on screen keeps its place: a chart by its spec, the others by their
+// kind and `key` (give another key to show a second one).
 const kept = new Map<string, HTMLElement>();
 function keep(key: string, className: string): HTMLElement {
   let el = kept.get(key);
@@ -56,42 +58,55 @@ function keep(key: string, className: string): HTMLElement {
   return el;
 }
 
+// Charts, tables and TeX are drawn when their element is on screen (or 200 px
+// from it), as Observable's visibility() does: a slider then costs only the
+// drawing the reader can see. Off screen, the element keeps its latest value
+// and draws it when scrolled to. (Without IntersectionObserver, at once.)
+let visibility: Visibility | undefined;
+function whenVisible(el: HTMLElement, draw: () => void | Promise<void>): Promise<void> {
+  let drawn: void | Promise<void> = undefined;
+  (visibility ??= new Visibility()).draw(el, () => {
+    drawn = draw();
+  });
+  return Promise.resolve(drawn);
+}
+
 /** A vega-lite chart (SVG). */
 export async function chart(c: Chart): Promise<HTMLElement> {
   const el = keep(`chart ${JSON.stringify(c.spec)}`, 'chart');
-  await renderChart(el, c);
+  await whenVisible(el, () => renderChart(el, c));
   return el;
 }
 
 /** The network diagram (an SVG string from `networkDiagram`). */
-export function diagramView(svg: string): HTMLElement {
-  const el = div('diagram');
-  renderDiagram(el, svg);
+export function diagramView(svg: string, key = 'diagram'): HTMLElement {
+  const el = keep(`diagram ${key}`, 'diagram');
+  whenVisible(el, () => renderDiagram(el, svg));
   return el;
 }
 
-export function forwardTable(f: ForwardRows): HTMLElement {
-  const el = div('table-wrap');
-  renderForward(el, f);
+export function forwardTable(f: ForwardRows, key = 'forward'): HTMLElement {
+  const el = keep(`forward ${key}`, 'table-wrap');
+  whenVisible(el, () => renderForward(el, f));
   return el;
 }
 
-export function gradientTable(g: { rows: GradientRow[]; pytorch: string; workbook: string; dtype: string }): HTMLElement {
-  const el = div('table-wrap');
-  renderGradients(el, g);
+export function gradientTable(g: { rows: GradientRow[]; pytorch: string; workbook: string; dtype: string }, key = 'gradients'): HTMLElement {
+  const el = keep(`gradients ${key}`, 'table-wrap');
+  whenVisible(el, () => renderGradients(el, g));
   return el;
 }
 
-export function sgdTable(s: Parameters<typeof renderSgd>[1]): HTMLElement {
-  const el = div('table-wrap');
-  renderSgd(el, s);
+export function sgdTable(s: Parameters<typeof renderSgd>[1], key = 'sgd'): HTMLElement {
+  const el = keep(`sgd ${key}`, 'table-wrap');
+  whenVisible(el, () => renderSgd(el, s));
   return el;
 }
 
 /** Each derivative's definition typeset, and below it the same with the numbers. */
 export function derivativesView(list: DerivativeTex[], key = 'derivatives'): HTMLElement {
-  const el = keep(`tex ${key}`, 'tex');
-  renderDerivatives(el, list);
+  const el = keep(`derivatives ${key}`, 'tex');
+  whenVisible(el, () => renderDerivatives(el, list));
   return el;
 }
 

@@ -94,9 +94,14 @@ describe('the notebook editor in Chromium', () => {
     const expected = num(epochDetails(trace({ ...ARTICLE, x: [[2]] }, { numeric: false }))[0]!.loss);
     await page.waitForFunction(([s, v]) => document.querySelector(s!)?.textContent === v, [LOSS, expected]);
     await settled();
+    // Tables and TeX off screen draw when scrolled to.
+    const shown = async (selector: string) => {
+      await page.locator(selector).scrollIntoViewIfNeeded();
+      return page.locator(selector).innerHTML();
+    };
+    await expect.poll(() => shown('[data-cell="forward"]')).not.toBe(before.forward);
     expect(await text('[data-cell="forward"]')).toContain(expected);
-    expect(await page.locator('[data-cell="derivatives"]').innerHTML()).not.toBe(before.tex);
-    expect(await page.locator('[data-cell="forward"]').innerHTML()).not.toBe(before.forward);
+    await expect.poll(() => shown('[data-cell="derivatives"]')).not.toBe(before.tex);
     expect(await page.locator('[data-cell] .cell-error').count()).toBe(0);
   });
 

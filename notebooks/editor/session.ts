@@ -18,6 +18,19 @@ export interface CellEntry {
   defined: DefinedCell;
 }
 
+/**
+ * The runtime normally waits for the next animation frame before it
+ * recomputes. An input event already arrives between frames, so waiting only
+ * delays the answer by most of a frame: compute in a microtask instead, and
+ * the browser paints the result in the frame that was coming anyway.
+ */
+function computeAtOnce(runtime: Runtime): void {
+  const r = runtime as unknown as { _computeSoon: () => Promise<void>; _computeNow: () => Promise<void>; _disposed: boolean };
+  r._computeSoon = function () {
+    return Promise.resolve().then(() => (this._disposed ? undefined : this._computeNow()));
+  };
+}
+
 export class Session {
   readonly runtime: Runtime;
   readonly main: Module;
@@ -27,6 +40,7 @@ export class Session {
   constructor(notebook: Notebook, readonly root: HTMLElement, private readonly hooks: CellHooks = {}) {
     this.meta = { title: notebook.title, theme: notebook.theme, readOnly: notebook.readOnly };
     this.runtime = new Runtime(BUILTINS);
+    computeAtOnce(this.runtime);
     this.main = this.runtime.module();
     for (const cell of notebook.cells) this.entries.push(this.create(cell));
     root.replaceChildren(...this.entries.map((e) => e.el));
