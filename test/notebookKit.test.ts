@@ -40,7 +40,12 @@ describe('notebooks build (Notebook Kit)', () => {
       await page.goto(`${site.url}article.html`);
       const loss = num(article.epochs[0]!.loss);
       await page.waitForFunction((l) => document.body.innerText.includes(`Epoch 1: L = ${l}`), loss, { timeout: 30_000 });
-      expect(await page.locator('.katex').count()).toBeGreaterThan(20);
+      // The derivatives are typeset when scrolled to.
+      for (let y = 0; y < (await page.evaluate(() => document.body.scrollHeight)); y += 600) {
+        await page.evaluate((to) => window.scrollTo(0, to), y);
+        await page.waitForTimeout(50);
+      }
+      await expect.poll(() => page.locator('.katex').count()).toBeGreaterThan(20);
       expect(outside).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
