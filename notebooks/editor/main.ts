@@ -33,6 +33,7 @@ const button = (action: string, text: string, title: string, onclick: () => void
   b.dataset.action = action;
   b.textContent = text;
   b.title = title;
+  if (text !== title) b.setAttribute('aria-label', title);
   b.onclick = onclick;
   return b;
 };
@@ -81,7 +82,8 @@ function run(id: number): void {
   persist();
 }
 
-const firstLine = (source: string) => source.split('\n').find((l) => l.trim() && !l.trim().startsWith('//'))?.trim() ?? '(empty cell)';
+/** The cell's code on one line, comment lines left out (CSS cuts it to the column's width). */
+const firstLine = (source: string) => source.split('\n').filter((l) => !l.trim().startsWith('//')).join(' ').replace(/\s+/g, ' ').trim() || '(empty cell)';
 
 function addAfter(id: number | undefined, mode: Cell['mode'] = 'js'): void {
   const e = session.insert(id, mode);
