@@ -33,7 +33,8 @@ const button = (action: string, text: string, title: string, onclick: () => void
   b.dataset.action = action;
   b.textContent = text;
   b.title = title;
-  if (text !== title) b.setAttribute('aria-label', title);
+  // A symbol (+, ↑, ↓, ✕) is named by its title; a word names itself.
+  if (!/\w/.test(text)) b.setAttribute('aria-label', title);
   b.onclick = onclick;
   return b;
 };
