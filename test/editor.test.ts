@@ -107,6 +107,17 @@ describe('Session(notebook, root)', () => {
   });
 });
 
+describe('html and md', () => {
+  it('html`…${text}` inserts text as text (a link cannot inject markup); md`…${text}` reads it as Markdown', async () => {
+    const { html, md } = await import('../notebooks/editor/builtins.ts');
+    const evil = '<img src=x onerror="alert(1)">';
+    const div = html`<div class="notice">${evil}</div>`;
+    expect(div.outerHTML).toBe('<div class="notice">&lt;img src=x onerror="alert(1)"&gt;</div>');
+    expect(div.querySelector('img')).toBeNull();
+    expect(md`Some ${'**bold**'} text`.outerHTML).toBe('<p>Some <strong>bold</strong> text</p>');
+  });
+});
+
 describe('localizeImports(body)', () => {
   it('replaces import() calls found by parsing, not text inside strings', () => {
     const body = 'async () => {\nconst {trace} = await import("xlgrad").then((m) => m);\nreturn "import(\\"x\\")";\n}';
