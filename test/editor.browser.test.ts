@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import article from '../fixtures/pytorch/article.json' with { type: 'json' };
 import { num } from '../notebooks/cells/format.ts';
-import { ARTICLE } from '../src/config.ts';
+import { ARTICLE, normalizeConfig } from '../src/config.ts';
 import { epochDetails, trace } from '../src/trace.ts';
 import { buildSite, launchChromium, serve } from './chromium.ts';
 
@@ -141,7 +141,7 @@ describe('the notebook editor in Chromium', () => {
     await page.reload();
     await page.waitForFunction(() => document.querySelector('[data-cell="summary"] .cell-error')?.textContent === 'fixture is not defined');
     expect(await text('.notebook-status')).toMatch(/^edited copy of article\.html/);
-    expect(await page.locator('[data-cell-id="51"] .cell-output').textContent()).toBe(String(article.epochs[0]!.loss));
+    await expect.poll(() => page.locator('[data-cell-id="51"] .cell-output').textContent()).toBe(String(article.epochs[0]!.loss));
     const file = await saved();
     expect(file).toMatch(/^<!doctype html>\n<notebook theme="air">/);
     expect(file).toContain('const config = ({...keepConfig(checked), x: [[2]]})');
@@ -155,8 +155,7 @@ describe('the notebook editor in Chromium', () => {
 
     // Open the saved file: the edits are back.
     await openFile('article.html', file);
-    await page.waitForFunction(() => document.querySelector('[data-cell-id="51"] .cell-output')?.textContent !== '');
-    expect(await page.locator('[data-cell-id="51"] .cell-output').textContent()).toBe(String(article.epochs[0]!.loss));
+    await expect.poll(() => page.locator('[data-cell-id="51"] .cell-output').textContent()).toBe(String(article.epochs[0]!.loss));
     expect(await page.locator('[data-cell="fixture"]').count()).toBe(0);
     await page.locator('[data-action="revert"]').click();
     await page.waitForFunction((s) => document.querySelector(s)?.textContent === '2.8952391', LOSS);
@@ -190,6 +189,17 @@ describe('the notebook editor in Chromium', () => {
     expect(await page.locator('.cell-error').count()).toBe(0);
     await page.locator('[data-action="revert"]').click();
     await page.waitForFunction((s) => document.querySelector(s)?.textContent === '2.8952391', LOSS);
+  });
+
+  it('every notebooks/*.html is a page: /lesson.html runs its four cells', async () => {
+    const other = await context.newPage();
+    await other.goto(`${site.url}lesson.html`);
+    const run = trace(normalizeConfig({ layers: [1, 2, 1], x: [1], y: [1], lr: 0.1, epochs: 20, init: { torchSeed: 0 } }), { numeric: false });
+    const last = num(epochDetails(run).at(-1)!.loss);
+    await other.waitForFunction((l) => document.querySelector('[data-cell-id="4"] p')?.textContent?.startsWith(`After 20 epochs the loss is ${l}`), last);
+    expect(await other.locator('.cell-error').count()).toBe(0);
+    expect(await other.title()).toBe('A lesson in four cells');
+    await other.close();
   });
 
   it('no request leaves the machine and the page logged no error', async () => {
