@@ -13,6 +13,7 @@ import { layoutWorkbook } from '../src/workbook/layout.ts';
 import { epochName } from '../src/workbook/names.ts';
 import { FIGURE_1 } from './cells/combination.ts';
 import { num } from './cells/format.ts';
+import { line, values } from './cells/formulas.ts';
 import { gradientRows, type PytorchColumn } from './cells/gradients.ts';
 import type { PageState } from './cells/hash.ts';
 import { rawInputOf, type Checked, type RawInput } from './cells/input.ts';
@@ -152,4 +153,10 @@ export async function checkUpload(u: Upload | null) {
   if (!u) return null;
   const { checkWorkbookInBrowser } = await import('../src/check/checkWorkbookInBrowser.ts');
   return { ...(await checkWorkbookInBrowser(u.bytes, { fileName: u.name })), upload: u };
+}
+
+/** Each quantity's definition with the numbers plugged in (`z3 = w3 · a1 + … = −0.0627`), by name, at `params`: the diagram's explanations. */
+export function formulasAt(net: Network, params: Params, data: Params, dtype: Config['dtype']): (name: string) => string {
+  const v = values(net, params, data, dtype);
+  return (name) => line(net, v, name);
 }

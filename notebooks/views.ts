@@ -12,8 +12,10 @@ import { checkInput, rawInputOf, type Checked, type RawInput } from './cells/inp
 import type { Upload } from './cells/upload.ts';
 import { renderChart } from './render/chart.ts';
 import { renderCheck } from './render/check.ts';
-import { coefficientSliders as drawSliders, epochSlider, inputForm as drawForm, paramPicker as drawPicker, renderProblems } from './render/controls.ts';
+import { coefficientSliders as drawSliders, epochSlider, inputForm as drawForm, logScaleToggle, paramPicker as drawPicker, renderProblems } from './render/controls.ts';
 import { renderDownload } from './render/download.ts';
+import { tagEpochs } from './render/epochTags.ts';
+import { renderNotice } from './render/notice.ts';
 import { Visibility } from './render/observe.ts';
 import { renderDerivatives } from './render/tex.ts';
 import { renderDiagram, renderForward, renderGradients, renderSgd } from './render/tables.ts';
@@ -155,7 +157,37 @@ export function summaryBar(s: Summary, picker: ReturnType<typeof epochPicker>): 
   }
   bar.firstElementChild!.replaceWith(summaryView(s));
   picker.update(s.epoch, s.epochs);
+  // Once the bar is on the page, each section's heading says which epoch it shows.
+  requestAnimationFrame(() => tagEpochs(headingOf, s.epoch, s.epochs));
   return bar;
+}
+
+/** The heading over a cell: the last <h2> of the nearest cell above it (or of itself) that has one. */
+function headingOf(name: string): HTMLElement | null {
+  let cell = document.querySelector<HTMLElement>(`[data-cell~="${name}"]`);
+  for (; cell; cell = cell.previousElementSibling as HTMLElement | null) {
+    const headings = cell.querySelectorAll<HTMLElement>('h2');
+    if (headings.length) return headings[headings.length - 1]!;
+  }
+  return null;
+}
+
+/** The link's notice: why part of the URL hash could not be used, scrolled to where the reader is. Nothing when `message` is undefined. */
+export function notice(message: string | undefined): HTMLElement {
+  const el = keep('notice', 'notice');
+  el.textContent = message ?? '';
+  el.hidden = !message;
+  // renderNotice scrolls the notice into view, so it runs once the element is on the page.
+  if (message) requestAnimationFrame(() => renderNotice(el, message));
+  return el;
+}
+
+/** The loss chart's scale; value: whether the reader wants a log axis. */
+export function logScaleInput(): InputElement<boolean> {
+  const el = container<boolean>('controls inline');
+  el.value = false;
+  el.append(logScaleToggle((log) => setValue(el, log)));
+  return el;
 }
 
 /** Seven sliders for Figure 1's coefficients; value: the coefficients. */
@@ -271,12 +303,20 @@ export function* pageFromHash(defaults: PageState): Generator<{ state: PageState
 
 let written = '';
 let timer: ReturnType<typeof setTimeout> | undefined;
-/** Writes a valid state to the URL hash (once per burst of changes: writing the URL costs Chromium several ms). */
+// The inputs last found valid: the only ones the URL records.
+let validInput: RawInput | undefined;
+/**
+ * Writes the state to the URL hash with the last valid inputs (while the
+ * typed ones are invalid, the other settings still follow the reader), once
+ * per burst of changes: writing the URL costs Chromium several ms.
+ */
 export function writeHash(state: PageState, checked: Checked): void {
-  if (!checked.config) return;
+  if (checked.config) validInput = state.input;
+  if (!validInput) return;
+  const input = validInput;
   clearTimeout(timer);
   timer = setTimeout(() => {
-    written = toHash(state);
+    written = toHash({ ...state, input });
     if (location.hash !== written) history.replaceState(null, '', written);
   }, 150);
 }

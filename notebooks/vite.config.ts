@@ -21,4 +21,6 @@ export default defineConfig({
       { find: /^\.\/tex\.js$/, replacement: here('./editor/kitLibrary.ts') },
     ],
   },
+  // The workbook worker (render/download.ts) loads exceljs with a dynamic import, which needs module workers.
+  worker: { format: 'es' },
 });

@@ -7,7 +7,6 @@ import { normalizeConfig } from './config.ts';
 import { trace as traceConfig, type Trace, type TraceOptions } from './trace.ts';
 import { buildWorkbook as buildConfig } from './workbook/buildWorkbook.ts';
 import { layoutWorkbook as layoutConfig, type LayoutOptions, type WorkbookLayout } from './workbook/layout.ts';
-import { supported } from './workbook/supported.ts';
 
 export * from './index.ts';
 
@@ -23,12 +22,12 @@ export function trace(config: unknown, options: TraceOptions = {}): Trace {
 
 /** `xlgrad export` as a function: the .xlsx bytes for a config file's JSON (write them wherever you like). */
 export function buildWorkbook(config: unknown, options: LayoutOptions = {}): Promise<Uint8Array> {
-  return buildConfig(supported(normalizeConfig(config)), options);
+  return buildConfig(normalizeConfig(config), options);
 }
 
 /** The workbook `buildWorkbook` writes, as plain data: sheets of cells and the defined names. */
 export function layoutWorkbook(config: unknown, options: LayoutOptions = {}): WorkbookLayout {
-  return layoutConfig(supported(normalizeConfig(config)), options);
+  return layoutConfig(normalizeConfig(config), options);
 }
 
 // `xlgrad check` on a workbook's bytes, recalculated by the built-in formula

@@ -13,6 +13,7 @@ export { backprop, reverse } from './backprop.ts';
 export { symbolic } from './symbolic.ts';
 export { finiteDifference, centralDifference, DEFAULT_STEP, type Kink } from './finiteDifference.ts';
 export { compileTrainLoop, type TrainLoop } from './compile.ts';
+export { pytorchScript } from './pytorchScript.ts';
 export { print, type PrintOptions, type StyleName } from './print.ts';
 export { toText } from './toText.ts';
 export { toTex, texName, texEquation } from './toTex.ts';

@@ -32,6 +32,20 @@ export const MAX_TRACE_WORK = 2e9;
 /** Numbers a trace document may hold (its JSON takes about 20 bytes a number). */
 export const MAX_TRACE_NUMBERS = 10_000_000;
 
+// The notebook page, which recomputes everything on every change (and takes its
+// settings from a link anyone can share); bigger runs belong to the CLI.
+
+/** Epochs the page trains. */
+export const PAGE_MAX_EPOCHS = 5000;
+/**
+ * Weights and biases of the page's network, counted by names.ts's paramCount
+ * before any graph is built. The five-way table's finite differences take two
+ * forward passes per parameter, so one change costs about parameters² node
+ * evaluations, and the page draws a TeX line and a table row per parameter:
+ * at 337 parameters (2-16-16-1) a change takes about 1.5 s.
+ */
+export const PAGE_MAX_PARAMS = 400;
+
 // Files a user names, and what is inside them.
 
 /** A learner's workbook given to `check`: a hand-built 1-2-2-1 workbook is tens of kilobytes; 20 MB leaves room for pictures and notes. */

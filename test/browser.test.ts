@@ -117,7 +117,7 @@ describe('the notebook in Chromium', () => {
 
   it('Download builds the workbook for the current inputs, with its named cells', async () => {
     expect(requested.filter((u) => /exceljs/.test(u))).toEqual([]);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-cell="download"] .cell-output button').click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-cell="download"] .cell-output button.download').click()]);
     const file = join(out, download.suggestedFilename());
     await download.saveAs(file);
     expect(requested.some((u) => /exceljs/.test(u))).toBe(true);
@@ -147,7 +147,7 @@ describe('the notebook in Chromium', () => {
     const other = await page.context().newPage();
     await other.goto(`${site.url}#layers=banana`);
     await other.waitForFunction(() => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent === '2.8952391');
-    expect(await other.locator('[data-cell="hash"] .notice').textContent()).toBe('The link\'s settings could not be read (layers must look like 1-2-2-1, got "banana"); showing the defaults instead.');
+    expect(await other.locator('[data-cell="hash"] .notice').textContent()).toBe('Part of the link could not be used (layers must look like 1-2-2-1, got "banana"); the page shows the default for it and keeps the rest.');
     await other.close();
   });
 

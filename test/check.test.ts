@@ -9,7 +9,8 @@ import { xlgradInProcess } from './helpers.ts';
 import { ARTICLE, normalizeConfig } from '../src/config.ts';
 import { initialParams, networkOf } from '../src/trace.ts';
 import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
-import { formatRef, quoteSheet } from '../src/check/cellRef.ts';
+import { formatRef } from '../src/check/cellRef.ts';
+import { quoteSheet } from '../src/spreadsheet/address.ts';
 import { parseLabel } from '../src/check/label.ts';
 import { checkWorkbookInBrowser } from '../src/check/checkWorkbookInBrowser.ts';
 import { annotateWorkbook } from '../src/check/annotate.ts';
@@ -397,7 +398,7 @@ async function xlgradCheck(...args: string[]) {
 
 describe('LibreOffice', () => {
   it.skipIf(SKIP_LIBREOFFICE)('is installed (set XLGRAD_SKIP_LIBREOFFICE=1 to skip the checks that need it)', async () => {
-    const { libreOfficeStatus, INSTALL_HINT } = await import('../src/workbook/libreoffice.ts');
+    const { libreOfficeStatus, INSTALL_HINT } = await import('../src/libreoffice/libreoffice.ts');
     const status = libreOfficeStatus();
     expect(status, INSTALL_HINT).toEqual({ ok: true });
   });

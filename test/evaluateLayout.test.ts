@@ -4,7 +4,7 @@ import { Graph } from '../src/graph.ts';
 import { opNames, ops } from '../src/ops.ts';
 import { print } from '../src/print.ts';
 import { preset } from '../src/presets.ts';
-import { addressOf, evaluateLayout, type SheetInput } from '../src/workbook/evaluateLayout.ts';
+import { evaluateLayout, type SheetInput } from '../src/workbook/evaluateLayout.ts';
 import { layoutWorkbook } from '../src/workbook/layout.ts';
 
 const plain = (r: ReturnType<typeof evaluateLayout>) => Object.fromEntries(r.cells);
@@ -90,10 +90,6 @@ describe('evaluateLayout', () => {
     });
     expect(far).toEqual([]);
     expect(used.length).toBe(a > 0 ? opNames.length : opNames.length - 2);
-  });
-
-  it('addressOf(row, col) writes A1-style addresses', () => {
-    expect([addressOf(1, 1), addressOf(3, 26), addressOf(10, 27), addressOf(2, 703)]).toEqual(['A1', 'Z3', 'AA10', 'AAA2']);
   });
 
   it.each([

@@ -12,35 +12,14 @@ import { adamScalars, optimizerUpdate, type ParamState } from '../src/optimizer.
 import { torchInit } from '../src/torchInit.ts';
 import { epochDetails, trace, type Trace } from '../src/trace.ts';
 import { initialParams, networkOf, train, type Step } from '../src/train.ts';
-import { gradcheckClose, relativeError } from './helpers.ts';
+import { gradcheckClose, NOT_EXACT, relativeError, ulp32 } from './helpers.ts';
+const exact = (f: Fixture) => !(f.name in NOT_EXACT);
 
 type Kind = 'params' | 'nodes' | 'loss' | 'grads' | 'state' | 'final';
 type Values = Record<string, number>;
 
 const F64_REL = 1e-12;
 const F64_ABS = 1e-15;
-
-/**
- * The float32 runs that are not bit for bit, and why. Bounds are in float32
- * ulps of the largest value of the same kind in the same step (a gradient that
- * cancels to nearly 0 is judged at the scale of its neighbours): per step from
- * PyTorch's own state, and over the whole run.
- * - cross-entropy: PyTorch's log-softmax backward computes g − e^(log p)·Σg in
- *   one kernel, which reverse mode over (z − m) − log Σ e^(z − m) rounds differently;
- * - tanh: PyTorch's float32 tanh is not correctly rounded (1 value in 45 here is 1 ulp off).
- */
-const NOT_EXACT: Record<string, { step: number; run: number }> = {
-  'ce3-minibatch-momentum': { step: 16, run: 64 },
-  'minibatch-partial': { step: 4, run: 4 },
-};
-const exact = (f: Fixture) => !(f.name in NOT_EXACT);
-
-const ulp32 = (v: number) => {
-  const a = Math.fround(Math.abs(v));
-  if (a === 0) return 2 ** -149;
-  const e = Math.floor(Math.log2(a));
-  return 2 ** (Math.max(e, -126) - 23);
-};
 
 interface Pair { kind: Kind; step: number; name: string; ours: number; torch: number; scale: number }
 

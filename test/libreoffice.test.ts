@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   INSTALL_HINT,
+  convertWorkbook,
   LibreOfficeError,
   libreOfficeStatus,
   recalculate,
   type Recalculated,
   type RecalculatedCell,
-} from '../src/workbook/libreoffice.ts';
+} from '../src/libreoffice/libreoffice.ts';
 
 const status = libreOfficeStatus();
 // Only an explicit opt-out may hide a missing LibreOffice; otherwise the suite fails with the hint.
@@ -138,6 +139,24 @@ describe.skipIf(skip)('LibreOffice recalculation', () => {
     expect(result.names.broken).toMatchObject({ cell: 'A3', value: null, error: '#DIV/0!' });
     expect(result.names.pair).toEqual({ ref: 'Sheet1!$A$1:$B$1', sheet: 'Sheet1', cell: null, value: null, error: null });
   });
+
+  it("convertWorkbook(file, 'ods') gives an OpenDocument file whose formulas and defined names recalculate as the .xlsx", async () => {
+    const ods = await convertWorkbook(main, 'ods');
+    // An .ods is a zip whose first entry is the uncompressed mimetype.
+    const head = 'mimetypeapplication/vnd.oasis.opendocument.spreadsheet';
+    expect(Buffer.from(ods).toString('latin1', 30, 30 + head.length)).toBe(head);
+    const back = await recalculate({ bytes: ods, type: 'ods' });
+    expect(back.sheets.map((s) => s.name)).toEqual(['Sheet1', 'Inputs']);
+    expect(cell(back, 'Sheet1', 'B1')).toEqual({ type: 'value', value: 6, formula: '=A1*2' });
+    const names = Object.fromEntries(Object.entries(back.names).map(([k, n]) => [k, { sheet: n.sheet, cell: n.cell, value: n.value, error: n.error }]));
+    expect(names).toEqual({
+      w1_e1: { sheet: 'Inputs', cell: 'B3', value: -0.0074, error: null },
+      out: { sheet: 'Sheet1', cell: 'B1', value: 6, error: null },
+      label: { sheet: 'Sheet1', cell: 'B2', value: 'w1_e1', error: null },
+      broken: { sheet: 'Sheet1', cell: 'A3', value: null, error: '#DIV/0!' },
+      pair: { sheet: 'Sheet1', cell: null, value: null, error: null },
+    });
+  }, SLOW);
 
   it('leaves the workbook untouched', async () => {
     const bytes = await readFile(main);

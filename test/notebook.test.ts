@@ -133,7 +133,7 @@ describe('the article notebook', () => {
     const good = value(states, 'summary').loss;
     main.redefine('input', [], () => ({ ...withX('3'), lr: '-1' }));
     await settled();
-    expect(value(states, 'checked')).toEqual({ errors: [{ field: 'lr', message: 'lr: must be a number > 0, got -1' }] });
+    expect(value(states, 'checked')).toEqual({ errors: [{ field: 'lr', message: 'learning rate: must be a number > 0, got -1' }] });
     expect(value(states, 'config').x).toEqual([[0.5]]);
     expect(value(states, 'summary').loss).toBe(good);
   });
@@ -269,11 +269,13 @@ describe('checkInput(raw)', () => {
     ['x', { x: [''] }, 'x.0', 'x: is empty; type a number'],
     ['x', { x: ['abc'] }, 'x.0', 'x: must be a number, got "abc"'],
     ['y', { y: ['1e400'] }, 'y.0', 'y: 1e400 is too large for a double; must be a finite number'],
-    ['lr', { lr: '0' }, 'lr', 'lr: must be a number > 0, got 0'],
-    ['epochs', { epochs: '-3' }, 'epochs', 'epochs: must be at least 1, got -3'],
-    ['epochs', { epochs: '2.5' }, 'epochs', 'epochs: must be an integer from 0 to 1,000,000, got 2.5'],
-    ['epochs', { epochs: '6000' }, 'epochs', 'epochs: the page trains at most 5,000 epochs, got 6,000; run longer ones with `xlgrad run`'],
-    ['seed', { seed: '1.5' }, 'seed', 'init.torchSeed: must be an integer between -2^53 and 2^53, got 1.5'],
+    ['lr', { lr: '0' }, 'lr', 'learning rate: must be a number > 0, got 0'],
+    ['epochs', { epochs: '-3' }, 'epochs', 'epochs: must be a whole number from 1 to 5,000, got -3'],
+    ['epochs', { epochs: '2.5' }, 'epochs', 'epochs: must be a whole number from 1 to 5,000, got 2.5'],
+    ['epochs', { epochs: '6000' }, 'epochs', 'epochs: at most 5,000 on the page, got 6,000; use the CLI (`xlgrad run`) for more'],
+    ['seed', { seed: '1.5' }, 'seed', 'seed: must be an integer between -2^53 and 2^53, got 1.5'],
+    // 3 × (64·64 + 64) + 64 + 1 = 12,545 parameters.
+    ['network', { layers: [64, 64, 64, 64, 1], bias: [true, true, true, true], x: Array(64).fill('1') }, 'layers', 'layers: 64-64-64-64-1 has 12,545 parameters; at most 400 on the page; use the CLI (`xlgrad run`) for more'],
   ])('checkInput rejects a bad %s with one message at that input', (_, change, field, message) => {
     expect(checkInput({ ...article(), ...change } as RawInput)).toEqual({ errors: [{ field, message }] });
   });
@@ -333,11 +335,25 @@ describe('toHash(state) and fromHash(hash)', () => {
   it.each([
     ['#x=1&bogus=2', 'unknown setting "bogus"'],
     ['#layers=1-2-2-1&bias=1-0&x=1&y=1', 'bias must be 3 flags 0 or 1 joined by -, one per Linear layer, got "1-0"'],
-    ['#layers=1-2-2-1&x=1&y=1&lr=1&epochs=2&draw=float16', 'draw must be float32 or float64, got "float16"'],
-    ['#layers=1-2-2-1&x=1,2&y=1', 'x must have 1 value, got 2'],
+    ['#preset=article&layers=1-2-2-1&x=1,2&y=1', 'x must have 1 value, got 2'],
     ['#layers=banana', 'layers must look like 1-2-2-1, got "banana"'],
-    ['#layers=1-2-2-1&x=1&y=1&lr=-1&epochs=2', 'lr: must be a number > 0, got -1'],
-  ])('fromHash(%j) keeps the defaults and says why', (hash, why) => {
-    expect(fromHash(hash, defaults)).toEqual({ state: defaults, error: `The link's settings could not be read (${why}); showing the defaults instead.` });
+    ['#layers=64-64-64-64-1&x=1&y=1', 'layers: 64-64-64-64-1 has 12,545 parameters; at most 400 on the page; use the CLI (`xlgrad run`) for more'],
+    ['#preset=article&layers=1-2-2-1&x=1&y=1&lr=-1&epochs=2', 'learning rate: must be a number > 0, got -1'],
+  ])('fromHash(%j) keeps the defaults for what it cannot use and says why', (hash, why) => {
+    expect(fromHash(hash, defaults)).toEqual({ state: defaults, error: `Part of the link could not be used (${why}); the page shows the default for it and keeps the rest.` });
+  });
+
+  it('fromHash keeps the usable parts of a link: a bad learning rate and draw leave x, epochs and the seed as linked', () => {
+    const { state, error } = fromHash('#layers=1-2-2-1&x=0.5&y=2&lr=abc&epochs=7&seed=3&draw=float16&epoch=4', defaults);
+    expect(state).toEqual({ ...defaults, input: { ...defaults.input, preset: 'custom', x: ['0.5'], y: ['2'], epochs: '7', seed: '3' }, epoch: 4 });
+    expect(error).toBe('Part of the link could not be used (draw must be float32 or float64, got "float16"; learning rate: must be a number, got "abc"); the page shows the defaults for those and keeps the rest.');
+  });
+
+  it('fromHash on a network too big for the page builds no parameter names and keeps the other settings', () => {
+    // 4,999 Linear layers of 64 · 64 + 64 parameters.
+    const layers = Array(5000).fill(64).join('-');
+    const { state, error } = fromHash(`#layers=${layers}&x=1&y=1&lr=0.5&epochs=3`, defaults);
+    expect(state.input).toEqual({ ...defaults.input, lr: '0.5', epochs: '3' });
+    expect(error).toMatch(/^Part of the link could not be used \(layers: 64-64-64-64-64-64-64-64-64-64-64-64-6\.\.\. has 20,795,840 parameters; at most 400 on the page/);
   });
 });

@@ -21,11 +21,11 @@ function filesUnder(dir: string): string[] {
 
 /**
  * lib/ is built from the current sources: `npm run build:lib` copies recalc.py
- * last, so lib/workbook/recalc.py is newer than every source file of a build.
+ * last, so lib/libreoffice/recalc.py is newer than every source file of a build.
  * Rebuilt only when stale (tsc takes 10–25 s; an up-to-date check is instant).
  */
 function ensureBuilt(): void {
-  const stamp = join(lib, 'workbook', 'recalc.py');
+  const stamp = join(lib, 'libreoffice', 'recalc.py');
   const sources = [...filesUnder(join(root, 'src')), join(root, 'package.json'), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')];
   const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
   if (!sources.some((f) => statSync(f).mtimeMs > built)) return;
@@ -54,10 +54,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('npm run build:lib', () => {
   it('writes JavaScript and declarations for the entry points to lib/, with recalc.py beside the LibreOffice bridge', () => {
-    for (const f of ['api.js', 'api.d.ts', 'node.js', 'node.d.ts', 'index.js', 'cli/main.js', 'workbook/libreoffice.js', 'workbook/recalc.py']) {
+    for (const f of ['api.js', 'api.d.ts', 'node.js', 'node.d.ts', 'index.js', 'cli/main.js', 'libreoffice/libreoffice.js', 'libreoffice/recalc.py']) {
       expect(existsSync(join(lib, f)), f).toBe(true);
     }
-    expect(readFileSync(join(lib, 'workbook', 'recalc.py'), 'utf8')).toBe(readFileSync(join(root, 'src', 'workbook', 'recalc.py'), 'utf8'));
+    expect(readFileSync(join(lib, 'libreoffice', 'recalc.py'), 'utf8')).toBe(readFileSync(join(root, 'src', 'libreoffice', 'recalc.py'), 'utf8'));
   });
 
   it('lib/ imports .js files, never .ts (tsc rewrote the extensions)', () => {
@@ -100,7 +100,7 @@ describe('npm pack', () => {
   const paths = () => packed.files.map((f) => f.path);
 
   it('ships LICENSE, README, the bin, lib/ and the fixtures the library imports', () => {
-    expect(paths()).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/xlgrad.js', 'lib/api.js', 'lib/api.d.ts', 'lib/node.js', 'lib/workbook/recalc.py']));
+    expect(paths()).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'bin/xlgrad.js', 'lib/api.js', 'lib/api.d.ts', 'lib/node.js', 'lib/libreoffice/recalc.py']));
     const imported = [...readFileSync(join(lib, 'fixtures.js'), 'utf8').matchAll(/from '\.\.\/(fixtures\/pytorch\/[^']+\.json)'/g)].map((m) => m[1]!);
     expect(imported.length).toBeGreaterThan(10);
     expect(paths()).toEqual(expect.arrayContaining(imported));

@@ -230,6 +230,26 @@ describe.skipIf(SKIP_LIBREOFFICE)('LibreOffice is killed with its process group 
     const r = await verifyInChild('SIGKILL');
     expect({ signal: r.signal, left: r.left, profileLeft: r.profileLeft }).toEqual({ signal: 'SIGKILL', left: [], profileLeft: false });
   });
+
+  it('xlgrad export --out run.ods stopped by SIGINT while LibreOffice converts: no run.ods, nothing beside it, the profile removed', async () => {
+    const work = mkdtempSync(join(dir, 'ods-'));
+    const out = join(work, 'run.ods');
+    const script = join(work, 'child.mts');
+    writeFileSync(script, `import { main } from ${JSON.stringify(join(root, 'src/cli/main.ts'))};\nprocess.exitCode = await main(process.argv.slice(2));\n`);
+    const child = spawn(process.execPath, ['--import', 'tsx', script, 'export', '--preset', 'article', '--out', out], { cwd: root, stdio: 'ignore' });
+    const ended = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
+    // This child's conversion: python3 recalc.py --convert <profile>/workbook.xlsx <profile>/converted.ods <profile>.
+    const mine = async () => (await processesWith('--convert')).filter((argv) => argv.some((a) => a.endsWith('recalc.py')) && argv.at(-2)?.endsWith('converted.ods'));
+    const python = await until(mine, (ps) => ps.length > 0, 60_000);
+    const profile = python[0]?.at(-1) ?? '';
+    expect(profile).toMatch(/xlgrad-lo-/);
+    await until(() => processesWith(`UserInstallation=file://${profile}`), (ps) => ps.length > 0, 30_000);
+    child.kill('SIGINT');
+    expect(await ended).toBe('SIGINT');
+    const left = await until(() => processesWith(profile), (ps) => ps.length === 0, 20_000);
+    const profileLeft = await until(async () => existsSync(profile), (e) => !e, 20_000);
+    expect({ left, profileLeft, beside: readdirSync(work) }).toEqual({ left: [], profileLeft: false, beside: ['child.mts'] });
+  }, 120_000);
 });
 
 // ---- the stored config ---------------------------------------------------------

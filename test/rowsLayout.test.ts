@@ -225,6 +225,48 @@ describe('layoutWorkbook(config, {layout: rows})', () => {
   });
 });
 
+describe('layoutWorkbook(model-v2 run, {layout: rows})', () => {
+  /** The Training sheet's formulas by address, and each header's column letters. */
+  function training(config: Config) {
+    const t = sheet(layoutWorkbook(config, { layout: 'rows' }), 'Training');
+    const cells = new Map(sheetCells(t).map((c) => [c.address, c]));
+    const col = new Map(sheetCells(t).filter((c) => /^[A-Z]+1$/.test(c.address)).map((c) => [String(c.value), c.address.slice(0, -1)]));
+    return { formula: (a: string) => cells.get(a)?.formula, has: (a: string) => cells.has(a), col: (q: string) => col.get(q)! };
+  }
+
+  it('layoutWorkbook(minibatch-partial, rows): a row per batch; the partial batch\'s row uses sample 1\'s columns, its loss its own count, sample 2\'s cells empty', () => {
+    const { formula, has, col } = training({ ...preset('minibatch-partial'), epochs: 1 });
+    const [x1n1, x2n1, y1n1, y1n2, yhat1n1, yhat1n2, z1n1, z1n2, L] = ['x1_n1', 'x2_n1', 'y1_n1', 'y1_n2', 'yhat1_n1', 'yhat1_n2', 'z1_n1', 'z1_n2', 'L'].map(col);
+    // Step 1 is batch 1 (samples 1, 2); step 3 is batch 3, sample 5 alone.
+    expect([formula(`${x1n1}3`), formula(`${x1n1}5`)]).toEqual(['x_1_s1', 'x_1_s5']);
+    expect(formula(`${L}3`)).toBe(`((${yhat1n1}3 - ${y1n1}3)^2 + (${yhat1n2}3 - ${y1n2}3)^2)/2`);
+    expect(formula(`${L}5`)).toBe(`(${yhat1n1}5 - ${y1n1}5)^2`);
+    expect(formula(`${z1n1}5`)).toBe(`${col('w1')}5*${x1n1}5 + ${col('w2')}5*${x2n1}5 + ${col('b1')}5`);
+    expect([has(`${z1n2}5`), has(`${col('x1_n2')}5`), has(`${z1n2}4`)]).toEqual([false, false, true]);
+  });
+
+  it('layoutWorkbook(momentum-dampening, rows): the buffer\'s column starts at the gradient, then reads the row above; θ reads the buffer of the row above', () => {
+    const { formula, col } = training({ ...preset('momentum-dampening'), epochs: 2 });
+    const [w1, g, mom] = ['w1', 'dL_dw1', 'mom_w1'].map(col);
+    expect([formula(`${mom}3`), formula(`${mom}4`), formula(`${mom}5`)]).toEqual([`${g}3`, `${mom}3*0.8 + 0.7*${g}4`, `${mom}4*0.8 + 0.7*${g}5`]);
+    expect([formula(`${w1}3`), formula(`${w1}4`), formula(`${w1}5`)]).toEqual(['w1_init', `${w1}3 - lr*${mom}3`, `${w1}4 - lr*${mom}4`]);
+  });
+
+  it('layoutWorkbook(adam, rows): m and v columns, and each step\'s s and c2 as torch.optim.Adam computes them in double', () => {
+    const config = { ...preset('adam'), epochs: 3 };
+    const layout = layoutWorkbook(config, { layout: 'rows' });
+    const { formula, col } = training(config);
+    const [w1, m, v, sCol, c2Col] = ['w1', 'm_w1', 'v_w1', 's', 'c2'].map(col);
+    expect(formula(`${w1}5`)).toBe(`${w1}4 + (-${sCol}4)*${m}4/(SQRT(${v}4)/${c2Col}4 + 1e-8)`);
+    const t = sheetCells(sheet(layout, 'Training'));
+    const value = (a: string) => t.find((c) => c.address === a)!.value;
+    // Step 3 (row 5), as Python computes them for torch.optim.Adam: 0.01 / (1 - 0.9**3) and math.sqrt(1 - 0.999**3) (0.999**3 == 0.997002999).
+    expect(config.lr).toBe(0.01);
+    expect(value(`${sCol}5`)).toBe(0.03690036900369005);
+    expect(value(`${c2Col}5`)).toBe(Math.sqrt(1 - 0.997002999));
+  });
+});
+
 describe('writeWorkbook(rows layout)', () => {
   /** Every cell's value as exceljs reads it back, by sheet and address. */
   async function readBack(bytes: Uint8Array): Promise<{ cells: Record<string, unknown>; names: unknown }> {

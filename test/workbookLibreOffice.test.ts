@@ -16,10 +16,10 @@ import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
 import { recalculatedValues } from '../src/workbook/columnValues.ts';
 import { compareValues, type Computed } from '../src/workbook/compareValues.ts';
 import { engineValues } from '../src/workbook/engineValues.ts';
-import { layoutWorkbook } from '../src/workbook/layout.ts';
-import { INSTALL_HINT, libreOfficeStatus, recalculate } from '../src/workbook/libreoffice.ts';
-import { columnRowName, epochName, finalName } from '../src/workbook/names.ts';
-import { unsupported } from '../src/workbook/supported.ts';
+import { layoutWorkbook, stepsOf, type LayoutKind } from '../src/workbook/layout.ts';
+import { INSTALL_HINT, libreOfficeStatus, recalculate } from '../src/libreoffice/libreoffice.ts';
+import { columnRowName, finalName } from '../src/workbook/names.ts';
+import { farFromRecording, firstSteps, recordedValues } from './workbookRecording.ts';
 
 const skip = process.env.XLGRAD_SKIP_LIBREOFFICE === '1';
 const dir = mkdtempSync(join(tmpdir(), 'xlgrad-lo-'));
@@ -34,15 +34,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const WIDE = normalizeConfig({ layers: [256, 1, 1], x: Array.from({ length: 256 }, (_, i) => (i % 7) / 7 - 0.4), y: [0.3], lr: 0.01, epochs: 1 });
 /** LibreOffice starts take seconds, mostly waiting: run a few at once. */
 const CONCURRENCY = 3;
-/** Epochs of each recorded run exported here: a sheet per epoch, and LibreOffice's time grows with them (mazur-nobias records 100). */
-const EPOCHS = 4;
+/** Steps of each recorded run exported here (whole epochs): LibreOffice's time grows with them (mazur-nobias records 100). */
+const STEPS = 4;
 
-/** Every recording a workbook can show (one sample, plain SGD, a squared error), including mazur-nobias: no biases at all. */
-const shown = fixtures.filter((f) => f.name !== 'article' && unsupported(f.config) === undefined);
-const runs: { name: string; config: Config }[] = [
-  { name: 'article', config: ARTICLE },
-  ...shown.map((f) => ({ name: f.name, config: { ...f.config, epochs: Math.min(f.config.epochs, EPOCHS) } })),
-  { name: 'wide-256-1-1', config: WIDE },
+/**
+ * Every recording, in both layouts: several samples, mini-batches with a
+ * partial last batch, no biases, momentum, nesterov, dampening, weight decay,
+ * Adam, cross-entropy and BCE with logits.
+ */
+const recorded = fixtures.filter((f) => f.name !== 'article');
+const runs: { name: string; config: Config; layout: LayoutKind; fixture?: Fixture }[] = [
+  { name: 'article', config: ARTICLE, layout: 'sheets', fixture: fixtures.find((f) => f.name === 'article')! },
+  ...recorded.map((f) => ({ name: f.name, config: firstSteps(f, STEPS), layout: 'sheets' as const, fixture: f })),
+  ...[fixtures.find((f) => f.name === 'article')!, ...recorded].map((f) => ({ name: `${f.name} rows`, config: firstSteps(f, STEPS), layout: 'rows' as const, fixture: f })),
+  { name: 'wide-256-1-1', config: WIDE, layout: 'sheets' },
 ];
 const computed = new Map<string, Record<string, Computed>>();
 
@@ -59,9 +64,9 @@ describe.skipIf(skip)('workbooks recalculated by LibreOffice', () => {
     const queue = [...runs];
     const worker = async () => {
       for (let r = queue.shift(); r; r = queue.shift()) {
-        const file = join(dir, `${r.name}.xlsx`);
-        writeFileSync(file, await buildWorkbook(r.config));
-        computed.set(r.name, (await recalculate(file, { timeoutMs: 300_000 })).names);
+        const file = join(dir, `${r.name.replace(' ', '-')}.xlsx`);
+        writeFileSync(file, await buildWorkbook(r.config, { layout: r.layout }));
+        computed.set(r.name, recalculatedValues(await recalculate(file, { timeoutMs: 300_000 })));
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -71,8 +76,8 @@ describe.skipIf(skip)('workbooks recalculated by LibreOffice', () => {
     expect(layoutWorkbook(WIDE).sheets[1]!.cells.filter((c) => c.style === 'helper' && c.formula).length).toBeGreaterThan(2);
   });
 
-  it.each(runs.map((r) => [r.name, r.config] as const))('recalculate(export(%s)): every named value equals the engine\'s float64 value', (name, config) => {
-    const expected = engineValues(config);
+  it.each(runs.map((r) => [r.name, r.config, r.layout] as const))('recalculate(export(%s)): every named value equals the engine\'s float64 value', (name, config, layout) => {
+    const expected = engineValues(config, { layout });
     const result = compareValues(expected, computed.get(name)!);
     expect(result.mismatches).toEqual([]);
     expect(result.count).toBe(expected.size);
@@ -82,28 +87,24 @@ describe.skipIf(skip)('workbooks recalculated by LibreOffice', () => {
     expect(runs.find((r) => r.name === 'mazur-nobias')?.config.bias).toEqual([false, false]);
   });
 
-  it.each(shown.filter((f) => f.config.dtype === 'float64').map((f) => [f.name, f] as const))('recalculate(export(%s)) equals the PyTorch float64 recording within 1e-12', (name, f: Fixture) => {
+  it.each(runs.filter((r) => r.fixture).map((r) => [r.name, r] as const))('recalculate(export(%s)) equals the PyTorch recording (float64: 1e-12 relative; float32: 1e-5)', (name, r) => {
     const got = computed.get(name)!;
-    const epochs = runs.find((r) => r.name === name)!.config.epochs;
-    const far: string[] = [];
-    const check = (n: string, want: number) => {
-      const v = got[n]?.value as number;
-      if (!(Math.abs(v - want) <= Math.max(1e-15, 1e-12 * Math.abs(want)))) far.push(`${n}: PyTorch ${want}, workbook ${v}`);
-    };
-    f.epochs.slice(0, epochs).forEach((e, i) => {
-      const k = i + 1;
-      for (const [p, v] of Object.entries(e.params)) check(epochName(p, k), v);
-      for (const [n, v] of Object.entries(e.nodes)) check(epochName(n, k), v);
-      for (const [p, v] of Object.entries(e.grads)) check(epochName(`dL_d${p}`, k), v);
-    });
-    for (const [p, v] of Object.entries(f.epochs[epochs]?.params ?? f.final)) check(finalName(p), v);
-    expect(far).toEqual([]);
+    const f = r.fixture!;
+    const want = recordedValues(f, stepsOf(r.config), r.layout);
+    expect([...want.keys()].filter((n) => got[n] === undefined)).toEqual([]);
+    expect(farFromRecording(want, (n) => got[n]?.value, f.config.dtype)).toEqual([]);
   });
 
   it('xlgrad verify article.xlsx: 0 mismatches, exit 0', async () => {
     const r = await xlgrad('verify', join(dir, 'article.xlsx'));
     expect(r.out).toHaveLength(1);
     expect(r.out[0]).toMatch(/^189 values, max relative difference (0|\de-\d+), 0 mismatches$/);
+    expect(r.code).toBe(0);
+  });
+
+  it.each(['ce3-minibatch-momentum', 'minibatch-partial-rows'])('xlgrad verify %s.xlsx (mini-batches, a partial batch, momentum, cross-entropy): 0 mismatches, exit 0', async (name) => {
+    const r = await xlgrad('verify', join(dir, `${name}.xlsx`));
+    expect(r.out[0]).toMatch(/^[\d,]+ values, max relative difference (0|\de-\d+), 0 mismatches$/);
     expect(r.code).toBe(0);
   });
 

@@ -15,14 +15,23 @@ export interface Chart<T = Record<string, unknown>> {
   values: T[];
 }
 
-const WIDTH = 600, HEIGHT = 240;
-const base = (title: string) => ({
+const HEIGHT = 240;
+// The width follows the chart's box, so a phone draws the text at its size
+// (11 px at least) instead of shrinking a wide drawing.
+// Titles and subtitles come as short lines, which fit a phone.
+const base = (title: string, subtitle: string[] = []) => ({
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  title: { text: title, anchor: 'start', fontWeight: 500 },
-  width: WIDTH,
+  title: { text: title, anchor: 'start', fontWeight: 500, fontSize: 14, ...(subtitle.length ? { subtitle, subtitleFontSize: 12, subtitleColor: '#5f6670' } : {}) },
+  width: 'container',
   height: HEIGHT,
+  autosize: { type: 'fit-x', contains: 'padding' },
   data: { name: 'table' },
-  config: { font: 'system-ui, sans-serif', axis: { grid: true, gridOpacity: 0.5 }, view: { stroke: null } },
+  config: {
+    font: 'system-ui, sans-serif',
+    axis: { grid: true, gridOpacity: 0.5, labelFontSize: 11, titleFontSize: 12 },
+    legend: { labelFontSize: 11, titleFontSize: 11 },
+    view: { stroke: null },
+  },
 });
 
 const CURVE_COLOURS = { domain: ['a1 = σ(z1)', 'a2 = σ(z2)', 'z3'], range: ['#4e79a7', '#f28e2b', '#222'] };
@@ -42,13 +51,14 @@ export function combinationChart(values: CombinationPoint[]): Chart<CombinationP
 
 export function activationChart(values: ActivationPoint[]): Chart<ActivationPoint> {
   const spec = {
-    ...base('Activation functions f(x) (solid) and their derivatives f′(x) (dashed)'),
+    ...base('Activation functions', ['f(x) solid, their derivatives f′(x) dashed']),
     mark: { type: 'line', strokeWidth: 2, clip: true },
     encoding: {
       x: { field: 'x', type: 'quantitative', title: 'x' },
       y: { field: 'value', type: 'quantitative', title: null, scale: { domain: [-1.2, 2.2] } },
       color: { field: 'fn', type: 'nominal', title: null, legend: { orient: 'top' } },
-      strokeDash: { field: 'kind', type: 'nominal', title: null, legend: { orient: 'top' } },
+      // Named explicitly: by default the first kind in sort order, f'(x), would be the solid one.
+      strokeDash: { field: 'kind', type: 'nominal', title: null, legend: { orient: 'top' }, scale: { domain: ['f(x)', "f'(x)"], range: [[1, 0], [6, 3]] } },
     },
   };
   return { spec, values };
@@ -63,14 +73,15 @@ function sampled(epochs: number, max = 400): number[] {
   return out;
 }
 
-export function lossChart(t: Training, selected: number): Chart<{ epoch: number; loss: number; selected: boolean }> {
+/** The loss per epoch, the selected epoch marked; on a log scale (`log`) a loss of exactly 0 cannot be drawn and is left out. */
+export function lossChart(t: Training, selected: number, log = false): Chart<{ epoch: number; loss: number; selected: boolean }> {
   const values = sampled(t.epochs).concat(selected).filter((e, i, a) => a.indexOf(e) === i)
     .map((epoch) => ({ epoch, loss: t.losses[epoch - 1]!, selected: epoch === selected }))
-    .filter((d) => Number.isFinite(d.loss))
+    .filter((d) => Number.isFinite(d.loss) && (!log || d.loss > 0))
     .sort((a, b) => a.epoch - b.epoch);
   const spec = {
-    ...base('Loss over epochs'),
-    encoding: { x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } }, y: { field: 'loss', type: 'quantitative', title: 'L', scale: { zero: false } } },
+    ...base(log ? 'Loss over epochs, log scale' : 'Loss over epochs'),
+    encoding: { x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } }, y: { field: 'loss', type: 'quantitative', title: 'L', scale: log ? { type: 'log' } : { zero: false } } },
     layer: [
       { mark: { type: 'line', point: t.epochs <= 30, color: '#4e79a7' } },
       { transform: [{ filter: 'datum.selected' }], mark: { type: 'point', filled: true, size: 90, color: '#e15759' } },
@@ -90,7 +101,7 @@ export function trajectoryChart(t: Training, net: Network): Chart<{ epoch: numbe
     });
   }
   const spec = {
-    ...base('Parameter trajectories (value entering each epoch; the last point is after the final update)'),
+    ...base('Parameter trajectories', ['the value entering each epoch;', 'the last point is after the final update']),
     mark: { type: 'line', point: t.epochs <= 30, strokeWidth: 1.5 },
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } },
@@ -115,7 +126,7 @@ export function sliceChart(s: Slice): Chart<Slice['points'][number]> {
   const lo = Math.min(...curve), hi = Math.max(...curve), pad = (hi - lo) * 0.1 || 0.5;
   const series = { domain: ['L(θ)', 'tangent (backprop)', 'secant (finite difference)'] };
   const spec = {
-    ...base(`L as a function of ${s.param}, every other parameter held`),
+    ...base(`L as a function of ${s.param}`, ['every other parameter held']),
     encoding: {
       x: { field: 'theta', type: 'quantitative', title: s.param, scale: { zero: false, nice: false }, axis: { tickCount: 8 } },
       y: { field: 'L', type: 'quantitative', title: 'L', scale: { zero: false } },

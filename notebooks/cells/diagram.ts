@@ -1,7 +1,9 @@
 // The network as an SVG drawing (markup text, so it is testable without a
 // DOM): units in columns, edges labelled with their weights and coloured by
 // ∂L/∂w (red positive, blue negative, grey zero), dead ReLU units greyed.
-// Hovering an edge or a unit shows its numbers (SVG <title>).
+// Hovering an edge or a unit shows its numbers (SVG <title>); given `explain`,
+// each also carries its formulas with the numbers plugged in (data-formula),
+// which the page shows on hover, keyboard focus and tap.
 
 import * as names from '../../src/names.ts';
 import type { Network } from '../../src/network.ts';
@@ -15,7 +17,12 @@ interface Unit {
   caption: string;
   title: string;
   dead: boolean;
+  /** The quantities its formulas define: z, a, the bias and its gradient (the output adds L). */
+  defines: string[];
 }
+
+/** A quantity's definition with numbers, by name (cells/formulas.ts). */
+export type Explain = (name: string) => string;
 
 const W = 680, ROW = 78, PAD = 46;
 
@@ -33,7 +40,7 @@ function columns(net: Network, e: EpochTrace, x: readonly number[]): Unit[][] {
   const sizes = [net.layers[0]!.fanIn, ...net.layers.map((l) => l.fanOut)];
   const height = Math.max(...sizes) * ROW;
   const place = (l: number, j: number) => ({ x: PAD + 20 + ((W - 2 * PAD - 40) * l) / (sizes.length - 1), y: 30 + (height - sizes[l]! * ROW) / 2 + ROW * (j + 0.5) });
-  const cols: Unit[][] = [net.template.x.map((name, j) => ({ ...place(0, j), label: sub(name), caption: `${sub(name)} = ${num(x[j]!)}`, title: `input ${name} = ${num(x[j]!)}`, dead: false }))];
+  const cols: Unit[][] = [net.template.x.map((name, j) => ({ ...place(0, j), label: sub(name), caption: `${sub(name)} = ${num(x[j]!)}`, title: `input ${name} = ${num(x[j]!)}`, dead: false, defines: [name] }))];
   // Pre-activations and hidden activations are numbered over the whole network, as network() names them.
   let z = 0, a = 0, unit = 0;
   net.layers.forEach((layer, l) => {
@@ -46,13 +53,24 @@ function columns(net: Network, e: EpochTrace, x: readonly number[]): Unit[][] {
       const b = layer.biases[j];
       const bias = b === undefined ? ', no bias' : `, ${b} = ${num(e.params[b]!)}, ∂L/∂${b} = ${num(e.grads.backprop[b]!)}`;
       const title = `${last ? 'output' : `unit ${unit + 1}`}: ${zName} = ${num(zv)}, ${aName} = ${num(av)}${bias}${dead ? ' (dead: ReLU input ≤ 0, no gradient flows back)' : ''}`;
-      return { ...place(l + 1, j), label: last ? sub(aName) : String(++unit), caption: `${sub(aName)} = ${num(av)}`, title, dead };
+      const defines = [zName, aName, ...(b === undefined ? [] : [b, names.adjoint(b)]), ...(last ? ['L'] : [])];
+      return { ...place(l + 1, j), label: last ? sub(aName) : String(++unit), caption: `${sub(aName)} = ${num(av)}`, title, dead, defines };
     }));
   });
   return cols;
 }
 
-export function diagram(net: Network, e: EpochTrace, x: readonly number[]): string {
+/**
+ * The attributes that make a unit or an edge explain itself: focusable (when
+ * there are few), named, its formulas attached. A unit is an image named by its
+ * title: as a button its name would have to repeat the text drawn inside it.
+ */
+function explained(key: string, label: string, lines: string[] | undefined, focusable: boolean, role: 'button' | 'img'): string {
+  if (!lines) return '';
+  return ` data-key="${key}" data-formula="${escape(lines.join('\n'))}"${focusable ? ` tabindex="0" role="${role}" aria-label="${escape(label)}"` : ''}`;
+}
+
+export function diagram(net: Network, e: EpochTrace, x: readonly number[], explain?: Explain): string {
   const cols = columns(net, e, x);
   const height = Math.max(...cols.map((c) => c.length)) * ROW + 60;
   const weights = net.layers.flatMap((l) => l.weights);
@@ -65,7 +83,9 @@ export function diagram(net: Network, e: EpochTrace, x: readonly number[]): stri
       const from = cols[l]![k % layer.fanIn]!, to = cols[l + 1]![Math.floor(k / layer.fanIn)]!;
       const value = e.params[w]!, g = e.grads.backprop[w]!;
       const width = (1 + 4 * Math.min(1, Math.abs(value) / maxW)).toFixed(2);
-      edges.push(`<g class="edge" data-param="${w}"><title>${escape(`${w} = ${num(value)}   ∂L/∂${w} = ${num(g)}`)}</title><line x1="${from.x}" y1="${from.y}" x2="${to.x}" y2="${to.y}" stroke="${gradColour(g, maxGrad)}" stroke-width="${width}"/></g>`);
+      const title = `${w} = ${num(value)}   ∂L/∂${w} = ${num(g)}`;
+      const formula = explained(w, title, explain && [explain(w), explain(names.adjoint(w))], labelled, 'button');
+      edges.push(`<g class="edge" data-param="${w}"${formula}><title>${escape(title)}</title><line x1="${from.x}" y1="${from.y}" x2="${to.x}" y2="${to.y}" stroke="${gradColour(g, maxGrad)}" stroke-width="${width}"/>${explain ? `<line class="hit" x1="${from.x}" y1="${from.y}" x2="${to.x}" y2="${to.y}"/>` : ''}</g>`);
       if (labelled) {
         const t = 0.3 + 0.12 * (k % 2);
         const lx = from.x + (to.x - from.x) * t, ly = from.y + (to.y - from.y) * t;
@@ -74,6 +94,6 @@ export function diagram(net: Network, e: EpochTrace, x: readonly number[]): stri
     });
   });
   const units = cols.flat().map((u) =>
-    `<g class="unit${u.dead ? ' dead' : ''}"><title>${escape(u.title)}</title><circle cx="${u.x}" cy="${u.y}" r="17"/><text class="label" x="${u.x}" y="${u.y + 5}">${escape(u.label)}</text><text class="caption" x="${u.x}" y="${u.y + 33}">${escape(u.caption)}</text></g>`);
-  return `<svg class="network" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-label="network diagram">${edges.join('')}${labels.join('')}${units.join('')}</svg>`;
+    `<g class="unit${u.dead ? ' dead' : ''}"${explained(u.defines[0]!, u.title, explain && u.defines.map(explain), labelled, 'img')}><title>${escape(u.title)}</title><circle cx="${u.x}" cy="${u.y}" r="17"/><text class="label" x="${u.x}" y="${u.y + 5}">${escape(u.label)}</text><text class="caption" x="${u.x}" y="${u.y + 33}">${escape(u.caption)}</text></g>`);
+  return `<svg class="network" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="group" aria-label="network diagram">${edges.join('')}${labels.join('')}${units.join('')}</svg>`;
 }

@@ -1,14 +1,15 @@
 // The page's state in the URL hash, so a link reproduces the page and a reload
 // loses nothing: `#x=1&y=1&lr=0.01&epochs=2&dtype=float32&seed=0&…`.
-// Only valid states are written; a hash that cannot be read leaves the defaults
-// in place and says why. Settings most links leave at their default are
-// written only when they differ from it: `bias` (all true), `draw` (float32)
-// and `rounding` (fused), so links made before they existed still read the same.
+// Only valid states are written; a part of a hash that cannot be used is
+// replaced by its default, the rest is kept, and the page says what was
+// dropped. Settings most links leave at their default are written only when
+// they differ from it: `bias` (all true), `draw` (float32) and `rounding`
+// (fused), so links made before they existed still read the same.
 
 import { DTYPES, paramNames } from '../../src/config.ts';
-import { targetWidth } from '../../src/csv.ts';
+import { shorten, targetWidth } from '../../src/csv.ts';
 import type { Loss } from '../../src/network.ts';
-import { checkInput, type RawInput } from './input.ts';
+import { checkInput, sizeProblem, type RawInput } from './input.ts';
 import { COEFFICIENT_NAMES, type Coefficients } from './combination.ts';
 
 export interface PageState {
@@ -47,75 +48,138 @@ export function toHash(s: PageState): string {
   return `#${q.toString()}`;
 }
 
-class HashError extends Error {}
+/** The architecture's settings, which the lists (x, y, w) and the slice parameter depend on. */
+type Architecture = Pick<RawInput, 'preset' | 'layers' | 'bias' | 'activation' | 'outputActivation' | 'loss'>;
 
-function list(q: URLSearchParams, key: string, length: number): string[] {
+const architectureOf = (i: RawInput): Architecture => ({
+  preset: i.preset, layers: i.layers, bias: i.bias, activation: i.activation, outputActivation: i.outputActivation, loss: i.loss,
+});
+
+/** The hash's architecture, or why it cannot be used. Its size is checked before any parameter name is built. */
+function readArchitecture(q: URLSearchParams, defaults: RawInput): Architecture | string {
+  if (!q.has('layers')) return architectureOf(defaults);
+  const layers = (q.get('layers') ?? '').split('-').map((t) => (/^\d+$/.test(t) ? Number(t) : NaN));
+  if (layers.length < 2 || !layers.every((n) => Number.isSafeInteger(n) && n > 0)) return `layers must look like 1-2-2-1, got "${shorten(q.get('layers') ?? '')}"`;
+  const bias = q.has('bias') ? (q.get('bias') ?? '').split('-') : layers.slice(1).map(() => '1');
+  if (bias.length !== layers.length - 1 || !bias.every((b) => b === '0' || b === '1')) {
+    return `bias must be ${layers.length - 1} flags 0 or 1 joined by -, one per Linear layer, got "${shorten(q.get('bias') ?? '')}"`;
+  }
+  const flags = bias.map((b) => b === '1');
+  const size = sizeProblem(layers, flags);
+  if (size) return size;
+  return {
+    preset: q.get('preset') ?? 'custom',
+    layers,
+    bias: flags,
+    activation: q.get('act') ?? 'relu',
+    outputActivation: q.get('out') ?? 'identity',
+    loss: q.get('loss') ?? 'squared_error',
+  };
+}
+
+/** `key`'s comma-separated values, or why not: there must be `length` of them. */
+function list(q: URLSearchParams, key: string, length: number): string[] | string {
   const v = q.get(key);
-  if (v === null) throw new HashError(`${key} is missing`);
+  if (v === null) return `${key} is missing`;
   const parts = v.split(',');
-  if (parts.length !== length) throw new HashError(`${key} must have ${length} value${length === 1 ? '' : 's'}, got ${parts.length}`);
+  if (parts.length !== length) return `${key} must have ${length} value${length === 1 ? '' : 's'}, got ${parts.length}`;
   return parts;
 }
 
-function read(hash: string, defaults: PageState): PageState {
-  const q = new URLSearchParams(hash.replace(/^#/, ''));
-  const unknown = [...q.keys()].find((k) => !KEYS.includes(k));
-  if (unknown !== undefined) throw new HashError(`unknown setting "${unknown}"`);
-  const layers = (q.get('layers') ?? '').split('-').map(Number);
-  if (layers.length < 2 || !layers.every((n) => Number.isInteger(n) && n > 0 && n <= 64)) throw new HashError(`layers must look like 1-2-2-1, got "${q.get('layers')}"`);
-  const bias = q.has('bias') ? (q.get('bias') ?? '').split('-') : layers.slice(1).map(() => '1');
-  if (bias.length !== layers.length - 1 || !bias.every((b) => b === '0' || b === '1')) {
-    throw new HashError(`bias must be ${layers.length - 1} flags 0 or 1 joined by -, one per Linear layer, got "${q.get('bias')}"`);
+/** A field's value when the hash's is unusable: the default's, if it fits this architecture. */
+const fallback = (defaults: string[], length: number, zero = '0') => (defaults.length === length ? [...defaults] : Array.from({ length }, () => zero));
+
+/** The inputs the hash describes; each unusable part is replaced by its default and its problem added to `problems`. */
+function readInput(q: URLSearchParams, defaults: RawInput, problems: string[]): RawInput {
+  let arch = readArchitecture(q, defaults);
+  if (typeof arch === 'string') {
+    problems.push(arch);
+    arch = architectureOf(defaults);
   }
-  const names = paramNames(layers, bias.map((b) => b === '1'));
-  const seeded = !q.has('w');
-  const rounding = q.get('rounding') ?? 'fused';
-  if (rounding !== 'fused' && rounding !== 'portable') throw new HashError(`rounding must be fused or portable, got "${rounding}"`);
-  const draw = q.get('draw') ?? 'float32';
-  if (!(DTYPES as readonly string[]).includes(draw)) throw new HashError(`draw must be ${DTYPES.join(' or ')}, got "${draw}"`);
-  const loss = q.get('loss') ?? 'squared_error';
-  const w = seeded ? [] : list(q, 'w', names.length);
-  const coef = q.has('coef') ? list(q, 'coef', COEFFICIENT_NAMES.length).map(Number) : COEFFICIENT_NAMES.map((c) => defaults.coefficients[c]);
-  if (!coef.every(Number.isFinite)) throw new HashError('coef must be numbers');
-  const epoch = Number(q.get('epoch') ?? 1);
-  if (!Number.isInteger(epoch) || epoch < 1) throw new HashError(`epoch must be a positive integer, got "${q.get('epoch')}"`);
-  const input: RawInput = {
-    preset: q.get('preset') ?? 'custom',
-    layers,
-    bias: bias.map((b) => b === '1'),
-    activation: q.get('act') ?? 'relu',
-    outputActivation: q.get('out') ?? 'identity',
-    loss,
-    x: list(q, 'x', layers[0]!),
-    // An unknown loss gets the outputs' width here; checkInput then names the loss.
-    y: list(q, 'y', targetWidth(loss as Loss, layers.at(-1)!)),
-    lr: q.get('lr') ?? '',
-    epochs: q.get('epochs') ?? '',
-    dtype: q.get('dtype') ?? 'float32',
-    init: seeded ? 'seed' : 'weights',
-    seed: q.get('seed') ?? '0',
-    rounding,
-    draw: draw as RawInput['draw'],
-    weights: Object.fromEntries(names.map((p, k) => [p, seeded ? '' : w[k]!])),
+  const sameShape = arch.layers.join() === defaults.layers.join() && arch.bias.join() === defaults.bias.join();
+  const names = paramNames(arch.layers, arch.bias);
+  const given = (key: string, length: number, otherwise: string[]): string[] => {
+    if (!q.has(key)) return otherwise;
+    const v = list(q, key, length);
+    if (typeof v === 'string') problems.push(v);
+    return typeof v === 'string' ? otherwise : v;
   };
-  const problem = checkInput(input).errors[0];
-  if (problem) throw new HashError(problem.message);
-  const slice = q.get('slice') ?? defaults.slice;
+  const width = targetWidth(arch.loss as Loss, arch.layers.at(-1)!);
+  const rounding = q.get('rounding') ?? 'fused';
+  const draw = q.get('draw') ?? 'float32';
+  if (rounding !== 'fused' && rounding !== 'portable') problems.push(`rounding must be fused or portable, got "${shorten(rounding)}"`);
+  if (!(DTYPES as readonly string[]).includes(draw)) problems.push(`draw must be ${DTYPES.join(' or ')}, got "${shorten(draw)}"`);
+  const w = q.has('w') ? given('w', names.length, []) : [];
+  const seeded = w.length === 0;
   return {
-    input,
-    coefficients: Object.fromEntries(COEFFICIENT_NAMES.map((c, k) => [c, coef[k]!])) as Coefficients,
-    epoch,
-    slice: names.includes(slice) ? slice : names[0]!,
+    ...arch,
+    x: given('x', arch.layers[0]!, fallback(defaults.x, arch.layers[0]!)),
+    // An unknown loss gets the outputs' width here; checkInput then names the loss.
+    y: given('y', width, fallback(defaults.y, width)),
+    lr: q.get('lr') ?? defaults.lr,
+    epochs: q.get('epochs') ?? defaults.epochs,
+    dtype: q.get('dtype') ?? defaults.dtype,
+    init: seeded ? 'seed' : 'weights',
+    seed: q.get('seed') ?? defaults.seed,
+    rounding: rounding === 'portable' ? rounding : 'fused',
+    draw: (DTYPES as readonly string[]).includes(draw) ? (draw as RawInput['draw']) : 'float32',
+    weights: Object.fromEntries(names.map((p, k) => [p, seeded ? (sameShape ? defaults.weights[p] ?? '' : '') : w[k]!])),
   };
 }
 
-/** The state a hash describes; an empty hash gives the defaults, an unreadable one the defaults and a message. */
+/** Fields checkInput can reject one at a time; anything else is the architecture's. */
+const RESETTABLE: Record<string, (i: RawInput, d: RawInput) => Partial<RawInput>> = {
+  x: (i, d) => ({ x: fallback(d.x, i.x.length) }),
+  y: (i, d) => ({ y: fallback(d.y, i.y.length) }),
+  lr: (_, d) => ({ lr: d.lr }),
+  epochs: (_, d) => ({ epochs: d.epochs }),
+  dtype: (_, d) => ({ dtype: d.dtype }),
+  seed: (_, d) => ({ seed: d.seed }),
+  weights: (_, d) => ({ init: 'seed', seed: d.seed, weights: {} }),
+};
+
+/** checkInput's problems replaced field by field with the defaults, until what is left is valid. */
+function validated(input: RawInput, defaults: RawInput, problems: string[]): RawInput {
+  for (let round = 0; round < 3; round++) {
+    const errors = checkInput(input).errors;
+    if (!errors.length) return input;
+    problems.push(...errors.map((e) => e.message));
+    const fields = errors.map((e) => e.field.split('.')[0]!);
+    if (!fields.every((f) => f in RESETTABLE)) return structuredClone(defaults);
+    for (const f of new Set(fields)) input = { ...input, ...RESETTABLE[f]!(input, defaults) };
+    if (input.init === 'seed') input.weights = Object.fromEntries(paramNames(input.layers, input.bias).map((p) => [p, '']));
+  }
+  return checkInput(input).errors.length ? structuredClone(defaults) : input;
+}
+
+/**
+ * The state a hash describes. An empty hash gives the defaults; a part that
+ * cannot be used (unknown, malformed, or refused by checkInput) is replaced by
+ * its default and named in `error`, and the rest of the link is kept.
+ */
 export function fromHash(hash: string, defaults: PageState): { state: PageState; error?: string } {
   if (hash.replace(/^#/, '') === '') return { state: defaults };
-  try {
-    return { state: read(hash, defaults) };
-  } catch (e) {
-    if (!(e instanceof HashError)) throw e;
-    return { state: defaults, error: `The link's settings could not be read (${e.message}); showing the defaults instead.` };
+  const q = new URLSearchParams(hash.replace(/^#/, ''));
+  const problems: string[] = [];
+  const unknown = [...new Set(q.keys())].filter((k) => !KEYS.includes(k));
+  if (unknown.length) problems.push(`unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${shorten(k)}"`).join(', ')}`);
+  const input = validated(readInput(q, defaults.input, problems), defaults.input, problems);
+  let coefficients = defaults.coefficients;
+  if (q.has('coef')) {
+    const coef = list(q, 'coef', COEFFICIENT_NAMES.length);
+    if (typeof coef === 'string') problems.push(coef);
+    else if (!coef.every((c) => c.trim() !== '' && Number.isFinite(Number(c)))) problems.push('coef must be numbers');
+    else coefficients = Object.fromEntries(COEFFICIENT_NAMES.map((c, k) => [c, Number(coef[k])])) as Coefficients;
   }
+  let epoch = defaults.epoch;
+  if (q.has('epoch')) {
+    const e = Number(q.get('epoch'));
+    if (Number.isInteger(e) && e >= 1) epoch = e;
+    else problems.push(`epoch must be a positive integer, got "${shorten(q.get('epoch')!)}"`);
+  }
+  const names = paramNames(input.layers, input.bias);
+  const slice = q.get('slice') ?? defaults.slice;
+  const state: PageState = { input, coefficients, epoch, slice: names.includes(slice) ? slice : names[0]! };
+  if (!problems.length) return { state };
+  return { state, error: `Part of the link could not be used (${problems.join('; ')}); the page shows the default${problems.length > 1 ? 's' : ''} for ${problems.length > 1 ? 'those' : 'it'} and keeps the rest.` };
 }

@@ -9,7 +9,9 @@
 
 import type { Dtype } from '../../src/algebra.ts';
 import { ConfigError, normalizeConfig, paramNames, type Config } from '../../src/config.ts';
-import { input, target } from '../../src/names.ts';
+import { PAGE_MAX_EPOCHS, PAGE_MAX_PARAMS } from '../../src/limits.ts';
+import { input, paramCount, target } from '../../src/names.ts';
+import { shorten } from '../../src/csv.ts';
 import { presets } from '../../src/presets.ts';
 import type { Rounding } from '../../src/torchInit.ts';
 
@@ -46,8 +48,11 @@ export interface Checked {
   errors: InputError[];
 }
 
-/** Training runs in the page on every change; longer runs belong to `xlgrad run`. */
-export const PAGE_MAX_EPOCHS = 5000;
+export { PAGE_MAX_EPOCHS, PAGE_MAX_PARAMS };
+
+const count = (n: number) => n.toLocaleString('en-US');
+/** What to do about a run the page does not take. */
+const USE_CLI = 'use the CLI (`xlgrad run`) for more';
 
 const text = (v: number) => String(v);
 
@@ -112,21 +117,43 @@ function fieldOf(configField: string): string {
     .replace(/^weights\.$/, 'weights');
 }
 
+/** A config message in the page's words: its field named as the input's label (`lr` → `learning rate`, `init.torchSeed` → `seed`). */
+function pageMessage(configField: string, message: string): string {
+  const label = configField === 'lr' ? 'learning rate' : configField === 'init.torchSeed' ? 'seed' : configField.replace(/^init\.params\./, '');
+  return label + message.slice(configField.length);
+}
+
+/** Why the page does not take a network of these layers (too many parameters, counted before any name is built), or undefined. */
+export function sizeProblem(layers: readonly number[], bias: readonly boolean[]): string | undefined {
+  const shape = layers.every((n) => Number.isSafeInteger(n) && n > 0) && bias.length === layers.length - 1;
+  const params = shape ? paramCount(layers, bias) : Infinity;
+  if (params <= PAGE_MAX_PARAMS) return undefined;
+  return `layers: ${shorten(layers.join('-'))} has ${shape ? count(params) : 'too many'} parameters; at most ${count(PAGE_MAX_PARAMS)} on the page; ${USE_CLI}`;
+}
+
+/** The bounds the page adds to the CLI's (src/limits.ts), checked before anything is built. */
+function pageBounds(raw: RawInput, epochs: number | undefined, errors: InputError[]): void {
+  const size = sizeProblem(raw.layers, raw.bias);
+  if (size) errors.push({ field: 'layers', message: size });
+  if (epochs === undefined) return;
+  if (!Number.isInteger(epochs) || epochs < 1) errors.push({ field: 'epochs', message: `epochs: must be a whole number from 1 to ${count(PAGE_MAX_EPOCHS)}, got ${epochs}` });
+  else if (epochs > PAGE_MAX_EPOCHS) errors.push({ field: 'epochs', message: `epochs: at most ${count(PAGE_MAX_EPOCHS)} on the page, got ${count(epochs)}; ${USE_CLI}` });
+}
+
 export function checkInput(raw: RawInput): Checked {
   const errors: InputError[] = [];
+  const epochs = readNumber('epochs', 'epochs', raw.epochs, errors);
+  pageBounds(raw, epochs, errors);
+  // Nothing is built for a network the page does not take (its weights' names could be millions).
+  if (errors.some((e) => e.field === 'layers')) return { errors };
   const x = raw.x.map((s, i) => readNumber(`x.${i}`, raw.x.length > 1 ? input(i + 1) : 'x', s, errors));
   const y = raw.y.map((s, i) => readNumber(`y.${i}`, raw.y.length > 1 ? target(i + 1) : 'y', s, errors));
   const lr = readNumber('lr', 'learning rate', raw.lr, errors);
-  const epochs = readNumber('epochs', 'epochs', raw.epochs, errors);
-  if (epochs !== undefined && Number.isInteger(epochs) && epochs < 1) errors.push({ field: 'epochs', message: `epochs: must be at least 1, got ${epochs}` });
-  if (epochs !== undefined && Number.isInteger(epochs) && epochs > PAGE_MAX_EPOCHS) {
-    errors.push({ field: 'epochs', message: `epochs: the page trains at most ${PAGE_MAX_EPOCHS.toLocaleString('en-US')} epochs, got ${epochs.toLocaleString('en-US')}; run longer ones with \`xlgrad run\`` });
-  }
   const init =
     raw.init === 'weights'
       ? { params: Object.fromEntries(paramNames(raw.layers, raw.bias).map((p) => [p, readNumber(`weights.${p}`, p, raw.weights[p], errors)])) }
       : { torchSeed: readNumber('seed', 'seed', raw.seed, errors), rounding: raw.rounding, draw: raw.draw };
-  if (errors.length) return { errors };
+  if (errors.length) return { errors: sorted(errors) };
   try {
     const config = normalizeConfig({
       layers: raw.layers, bias: raw.bias, activation: raw.activation, outputActivation: raw.outputActivation, loss: raw.loss,
@@ -136,6 +163,13 @@ export function checkInput(raw: RawInput): Checked {
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const field = /^([^:]+):/.exec(e.message)?.[1] ?? 'config';
-    return { errors: [{ field: fieldOf(field), message: e.message }] };
+    return { errors: [{ field: fieldOf(field), message: pageMessage(field, e.message) }] };
   }
+}
+
+/** Problems in the order of the form: data, then training, then the initial parameters. */
+const ORDER = ['layers', 'x', 'y', 'lr', 'epochs', 'seed', 'weights'];
+const rank = (field: string) => ORDER.indexOf(field.split('.')[0]!);
+function sorted(errors: InputError[]): InputError[] {
+  return errors.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e.field) - rank(b.e.field) || a.i - b.i).map(({ e }) => e);
 }

@@ -28,11 +28,17 @@ const group = (title: string, ...children: HTMLElement[]) => {
   return g;
 };
 
+/** Inputs.range labels only its number box; its slider gets the same name for screen readers. */
+function nameSlider(range: HTMLElement, name: string): void {
+  range.querySelector('input[type=range]')?.setAttribute('aria-label', name);
+}
+
 /** Seven sliders for the coefficients of Figure 1. */
 export function coefficientSliders(el: HTMLElement, value: Coefficients, onChange: (c: Coefficients) => void): void {
   const current = { ...value };
   el.replaceChildren(...COEFFICIENT_NAMES.map((name) => {
     const input = Inputs.range([-3, 3], { label: name, value: value[name], step: 0.001 });
+    nameSlider(input, name);
     input.addEventListener('input', () => {
       current[name] = input.value;
       onChange({ ...current });
@@ -70,6 +76,7 @@ export function inputForm(el: HTMLElement, raw: RawInput, on: FormHandlers): voi
 
   const xs = raw.x.map((v, i) => {
     const slider = Inputs.range([-3, 3], { label: raw.x.length > 1 ? inputName(i + 1) : 'x', value: Number(v), step: 0.01 });
+    nameSlider(slider, raw.x.length > 1 ? inputName(i + 1) : 'x');
     slider.addEventListener('input', () => {
       state.x[i] = String(slider.value);
       emit();
@@ -183,4 +190,15 @@ export function paramPicker(el: HTMLElement, onChange: (p: string) => void): (pa
     }
     select.value = value;
   };
+}
+
+/** The loss chart's scale: a checkbox reporting whether the reader wants a log axis. */
+export function logScaleToggle(onChange: (log: boolean) => void): HTMLElement {
+  const label = document.createElement('label');
+  label.className = 'toggle';
+  const box = document.createElement('input');
+  box.type = 'checkbox';
+  box.addEventListener('input', () => onChange(box.checked));
+  label.append(box, ' log scale for the loss');
+  return label;
 }

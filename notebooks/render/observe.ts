@@ -63,6 +63,27 @@ export class Visibility {
         }, { rootMargin: '200px 0px' })
       : undefined;
 
+  /** Draws everything still waiting, wherever it is: a printout or a PDF shows every section. */
+  drawAll(): void {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const draws of waiting) for (const draw of draws.values()) draw();
+  }
+
+  /** While printing, every cell draws at once. */
+  private printing = false;
+
+  constructor() {
+    if (typeof addEventListener !== 'function' || typeof matchMedia !== 'function') return;
+    const print = (on: boolean) => {
+      this.printing = on;
+      if (on) this.drawAll();
+    };
+    addEventListener('beforeprint', () => print(true));
+    addEventListener('afterprint', () => print(matchMedia('print').matches));
+    matchMedia('print').addEventListener('change', (e) => print(e.matches));
+  }
+
   /** Draws now if the element's section is (or may be) on screen; otherwise when it gets there. Returns whether it drew. */
   draw(el: HTMLElement, draw: () => void): boolean {
     const section = el.closest('section') ?? el;
@@ -71,7 +92,7 @@ export class Visibility {
       this.shown.set(section, false);
       this.io.observe(section);
     }
-    if (!this.io || this.shown.get(section)) {
+    if (!this.io || this.printing || this.shown.get(section)) {
       this.waiting.get(section)?.delete(el);
       draw();
       return true;

@@ -5,9 +5,8 @@
 // to a file and the notebook offers it as a download; the original is only read.
 
 import type { Report, Row } from './check.ts';
+import { excelJS } from '../exceljs/excelJS.ts';
 import { parseRef } from './cellRef.ts';
-
-type ExcelJsModule = typeof import('exceljs');
 
 const FILL = { ok: 'FFC6EFCE', mismatch: 'FFFFC7CE', input: 'FFDDEBF7' } as const;
 
@@ -25,8 +24,7 @@ function note(row: Row, report: Report): string {
 
 /** The workbook's bytes with the reports (one per run) painted on; `bytes` is not modified. */
 export async function annotateWorkbook(bytes: Uint8Array, reports: Report | Report[]): Promise<Uint8Array> {
-  const m = (await import('exceljs')) as ExcelJsModule & { default?: ExcelJsModule };
-  const ExcelJS = m.default ?? m;
+  const ExcelJS = await excelJS();
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(bytes.slice().buffer as ArrayBuffer);
   for (const report of Array.isArray(reports) ? reports : [reports]) for (const row of report.rows) {

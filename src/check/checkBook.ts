@@ -4,7 +4,7 @@
 // agree, mismatch, or unusable (including a pass that checked no computed cell).
 
 import type { Book } from './book.ts';
-import { quoteSheet } from './cellRef.ts';
+import { quoteSheet } from '../spreadsheet/address.ts';
 import { check, orderMapping, type Report, type Tolerance } from './check.ts';
 import { checkConfig, type CheckConfig } from './checkConfig.ts';
 import { inferNetwork, type Inferred } from './inferNetwork.ts';

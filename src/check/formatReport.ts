@@ -5,7 +5,7 @@
 
 import type { BookCheck } from './checkBook.ts';
 import type { FirstMismatch, Report, Row } from './check.ts';
-import { quoteSheet } from './cellRef.ts';
+import { quoteSheet } from '../spreadsheet/address.ts';
 
 const SOURCES = {
   map: (r: Report) => `mapping from ${r.origin}`,

@@ -10,7 +10,8 @@
 // (the update cell and the next epoch's copy of it): all of them are checked.
 
 import { numberOf, textOf, type Book, type BookSheet } from './book.ts';
-import { formatRef, joinAddress, parseRef, splitAddress } from './cellRef.ts';
+import { cellAddress, parseAddress, quoteSheet } from '../spreadsheet/address.ts';
+import { formatRef, parseRef } from './cellRef.ts';
 import * as names from '../names.ts';
 import { parseJson } from '../parseJson.ts';
 import { epochName, finalName, inputName, LR } from '../workbook/names.ts';
@@ -119,7 +120,7 @@ export function mappingFromNames(book: Book): Detected {
   for (const [name, def] of Object.entries(book.names)) {
     const q = parseQuantity(name);
     if (!q) continue;
-    const ref = def.sheet !== undefined && def.cell !== undefined ? parseRef(`'${def.sheet.replace(/'/g, "''")}'!${def.cell}`) : parseRef(def.ref ?? '');
+    const ref = def.sheet !== undefined && def.cell !== undefined ? parseRef(`${quoteSheet(def.sheet)}!${def.cell}`) : parseRef(def.ref ?? '');
     if (!ref) throw new CheckError(`defined name ${name}: refers to ${def.ref ?? 'nothing'}, not to a single cell`);
     add(mapping, q.key, formatRef(ref));
   }
@@ -163,13 +164,13 @@ function kindAt(sheet: BookSheet, address: string): Kind {
 
 /** The cell a label names: the one to its right, else the one below it. */
 function targetOf(sheet: BookSheet, col: number, row: number, text: string): string | undefined {
-  const right = joinAddress(col + 1, row), below = joinAddress(col, row + 1);
+  const right = cellAddress(row, col + 1), below = cellAddress(row + 1, col);
   const r = kindAt(sheet, right);
   if (r === 'number') return right;
   if (kindAt(sheet, below) === 'number') return below;
   if (r === 'text') {
     const shown = textOf(sheet.cells[right]) ?? '';
-    throw new CheckError(`${formatRef({ sheet: sheet.name, address: right })}: text ${JSON.stringify(shown.slice(0, 40))} where a number belongs (it is labelled ${JSON.stringify(text)} at ${formatRef({ sheet: sheet.name, address: joinAddress(col, row) })})`);
+    throw new CheckError(`${formatRef({ sheet: sheet.name, address: right })}: text ${JSON.stringify(shown.slice(0, 40))} where a number belongs (it is labelled ${JSON.stringify(text)} at ${formatRef({ sheet: sheet.name, address: cellAddress(row, col) })})`);
   }
   return undefined;
 }
@@ -181,7 +182,7 @@ function labelsOf(sheet: BookSheet): { found: Found[]; headers: { row: number; c
     const text = textOf(cell);
     const label = text === undefined ? undefined : parseLabel(text);
     if (!label) continue;
-    const { col, row } = splitAddress(address)!;
+    const { column: col, row } = parseAddress(address)!;
     if (label.kind === 'epoch') {
       headers.push({ row, col, epoch: label.epoch });
       continue;

@@ -4,19 +4,14 @@
 // first use, so a page that never checks a workbook never downloads it.
 
 import { escapeControls } from '../csv.ts';
+import { excelJS } from '../exceljs/excelJS.ts';
+import { areaText, parseReference } from '../spreadsheet/address.ts';
 import { zipPartsProblem } from '../workbook/zipLimits.ts';
 import type { Book, BookCell, DefinedName } from './book.ts';
 import { CheckError } from './checkError.ts';
 import { MAX_READ_CELLS as MAX_CELLS } from '../limits.ts';
 
 export { MAX_CELLS };
-
-type ExcelJsModule = typeof import('exceljs');
-
-async function excelJs(): Promise<ExcelJsModule> {
-  const m = (await import('exceljs')) as ExcelJsModule & { default?: ExcelJsModule };
-  return m.default ?? m;
-}
 
 function plain(v: unknown): BookCell {
   if (v === null || v === undefined) return { type: 'empty' };
@@ -41,7 +36,7 @@ function plain(v: unknown): BookCell {
 export async function readXlsx(bytes: Uint8Array, file = 'workbook'): Promise<Book> {
   const tooBig = await zipPartsProblem(bytes);
   if (tooBig !== undefined) throw new CheckError(`${file}: ${tooBig}`);
-  const ExcelJS = await excelJs();
+  const ExcelJS = await excelJS();
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -67,8 +62,8 @@ export async function readXlsx(bytes: Uint8Array, file = 'workbook'): Promise<Bo
   for (const d of (wb.definedNames as unknown as { model: { name: string; ranges: string[] }[] }).model) {
     const ref = d.ranges[0];
     if (ref === undefined) continue;
-    const m = /^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$/.exec(ref);
-    names.push([d.name, m ? { ref, sheet: (m[1] ?? m[2]!).replace(/''/g, "'"), cell: m[3]!.replace(/\$/g, '') } : { ref }]);
+    const at = parseReference(ref);
+    names.push([d.name, at ? { ref, sheet: at.sheet, cell: areaText(at) } : { ref }]);
   }
   return { sheets, names: Object.fromEntries(names) };
 }

@@ -10,7 +10,8 @@ import * as names from '../names.ts';
 import { epochName, inputName, LR } from '../workbook/names.ts';
 import type { Book, BookCell, BookSheet } from './book.ts';
 import { isEmpty, numberOf, textOf } from './book.ts';
-import { formatRef, joinAddress, splitAddress } from './cellRef.ts';
+import { cellAddress, parseAddress, unquoteSheet } from '../spreadsheet/address.ts';
+import { formatRef } from './cellRef.ts';
 import { CheckError } from './checkError.ts';
 import { parseHeaderLabel, type HeaderLabel, type Role } from './headerLabel.ts';
 import type { Detected, Mapping } from './mapping.ts';
@@ -53,9 +54,9 @@ function headingsByRow(sheet: BookSheet): Map<number, Column[]> {
     const text = textOf(cell);
     const label = text === undefined ? undefined : parseHeaderLabel(text);
     if (!label) continue;
-    const at = splitAddress(address)!;
+    const at = parseAddress(address)!;
     const list = rows.get(at.row) ?? rows.set(at.row, []).get(at.row)!;
-    list.push({ col: at.col, text: text!.trim(), label });
+    list.push({ col: at.column, text: text!.trim(), label });
   }
   for (const list of rows.values()) list.sort((a, b) => a.col - b.col);
   return rows;
@@ -75,14 +76,14 @@ export function tablesOf(sheet: BookSheet): Table[] {
     const weights = columns.filter(isWeight);
     if (quantities.length < MIN_HEADINGS || weights.length === 0) continue;
     let last = row;
-    while (weights.some((w) => hasValue(sheet.cells[joinAddress(w.col, last + 1)]))) last++;
+    while (weights.some((w) => hasValue(sheet.cells[cellAddress(last + 1, w.col)]))) last++;
     if (last - row < MIN_ROWS) continue;
     const ignored: string[] = [];
     const used = new Set(columns.map((c) => c.col));
     for (const [address, cell] of Object.entries(sheet.cells)) {
-      const at = splitAddress(address)!;
+      const at = parseAddress(address)!;
       const text = textOf(cell)?.trim();
-      if (at.row === row && text && !used.has(at.col)) ignored.push(`${JSON.stringify(text)} (${formatRef({ sheet: sheet.name, address })}): not a quantity xlgrad knows`);
+      if (at.row === row && text && !used.has(at.column)) ignored.push(`${JSON.stringify(text)} (${formatRef({ sheet: sheet.name, address })}): not a quantity xlgrad knows`);
     }
     tables.push({ sheet, headerRow: row, first: row + 1, last, columns, ignored });
     after = last;
@@ -90,7 +91,7 @@ export function tablesOf(sheet: BookSheet): Table[] {
   return tables;
 }
 
-const ref = (t: Table, col: number, row: number) => formatRef({ sheet: t.sheet.name, address: joinAddress(col, row) });
+const ref = (t: Table, col: number, row: number) => formatRef({ sheet: t.sheet.name, address: cellAddress(row, col) });
 
 /** Highest unit index of the given roles, counting gradients' units too. */
 function maxIndex(columns: Column[], roles: Role[]): number {
@@ -177,13 +178,13 @@ function continues(t: Table, previous: Table): boolean {
   const name = escape(previous.sheet.name.replace(/'/g, "''"));
   const reads = new RegExp(`(?:'${name}'|(?<![\\w.])${name})!`, 'i');
   const weights = t.columns.filter(isWeight);
-  return weights.length > 0 && weights.every((w) => reads.test(t.sheet.cells[joinAddress(w.col, t.first)]?.formula ?? ''));
+  return weights.length > 0 && weights.every((w) => reads.test(t.sheet.cells[cellAddress(t.first, w.col)]?.formula ?? ''));
 }
 
 /** A value beside a label: the cell to its right, the one after an empty cell, or (`below`) the one under it. */
 function valueBeside(sheet: BookSheet, col: number, row: number, below: boolean): string | undefined {
-  const number = (c: number, r: number) => (numberOf(sheet.cells[joinAddress(c, r)]) !== undefined ? joinAddress(c, r) : undefined);
-  return number(col + 1, row) ?? (isEmpty(sheet.cells[joinAddress(col + 1, row)]) ? number(col + 2, row) : undefined) ?? (below ? number(col, row + 1) : undefined);
+  const number = (c: number, r: number) => (numberOf(sheet.cells[cellAddress(r, c)]) !== undefined ? cellAddress(r, c) : undefined);
+  return number(col + 1, row) ?? (isEmpty(sheet.cells[cellAddress(row, col + 1)]) ? number(col + 2, row) : undefined) ?? (below ? number(col, row + 1) : undefined);
 }
 
 /** Labelled single cells outside the tables: the learning rate, and inputs or targets the header does not have. */
@@ -192,7 +193,7 @@ function labelledConstants(sheet: BookSheet, tables: Table[]): { key: string; ce
   // A header row's own `η =` has its value to the right; the cells under it are iterations.
   const isHeader = (row: number) => tables.some((t) => t.sheet === sheet && row === t.headerRow);
   const out: { key: string; cell: string; label: string }[] = [];
-  const cells = Object.entries(sheet.cells).map(([a, c]) => ({ a, c, at: splitAddress(a)! })).sort((x, y) => x.at.row - y.at.row || x.at.col - y.at.col);
+  const cells = Object.entries(sheet.cells).map(([a, c]) => ({ a, c, at: parseAddress(a)! })).sort((x, y) => x.at.row - y.at.row || x.at.column - y.at.column);
   for (const { a, c, at } of cells) {
     if (inTable(at.row)) continue;
     const text = textOf(c);
@@ -200,7 +201,7 @@ function labelledConstants(sheet: BookSheet, tables: Table[]): { key: string; ce
     const key = l?.kind === 'lr' ? LR : l?.kind === 'unit' && (l.role === 'input' || l.role === 'target') ? inputName((l.role === 'input' ? names.input : names.target)(l.index)) : undefined;
     if (!key || out.some((o) => o.key === key)) continue;
     if (isHeader(at.row) && key !== LR) continue;
-    const value = valueBeside(sheet, at.col, at.row, !isHeader(at.row));
+    const value = valueBeside(sheet, at.column, at.row, !isHeader(at.row));
     if (value) out.push({ key, cell: formatRef({ sheet: sheet.name, address: value }), label: `${text!.trim()} (${formatRef({ sheet: sheet.name, address: a })})` });
   }
   return out;
@@ -213,9 +214,9 @@ const ABSOLUTE = /(?:('(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?\$([A-Za-z]{1,3})\$(\d+)
 function lrFromUpdates(t: Table): string | undefined {
   const found = new Set<string>();
   for (const w of t.columns.filter(isWeight)) {
-    const f = t.sheet.cells[joinAddress(w.col, t.first + 1)]?.formula;
+    const f = t.sheet.cells[cellAddress(t.first + 1, w.col)]?.formula;
     if (!f) return undefined;
-    const refs = [...f.matchAll(ABSOLUTE)].map((m) => formatRef({ sheet: m[1] ? m[1].replace(/^'|'$/g, '').replace(/''/g, "'") : t.sheet.name, address: `${m[2]!.toUpperCase()}${m[3]}` }));
+    const refs = [...f.matchAll(ABSOLUTE)].map((m) => formatRef({ sheet: m[1] ? unquoteSheet(m[1]) : t.sheet.name, address: `${m[2]!.toUpperCase()}${m[3]}` }));
     if (refs.length !== 1) return undefined;
     found.add(refs[0]!);
   }
@@ -224,9 +225,9 @@ function lrFromUpdates(t: Table): string | undefined {
 
 /** Iteration rows must hold one sample: an input or target that changes from row to row is several samples. */
 function oneSample(t: Table, col: Column): void {
-  const first = numberOf(t.sheet.cells[joinAddress(col.col, t.first)]);
+  const first = numberOf(t.sheet.cells[cellAddress(t.first, col.col)]);
   for (let r = t.first + 1; r <= t.last; r++) {
-    const v = numberOf(t.sheet.cells[joinAddress(col.col, r)]);
+    const v = numberOf(t.sheet.cells[cellAddress(r, col.col)]);
     if (v !== undefined && first !== undefined && v !== first) {
       throw new CheckError(`${ref(t, col.col, r)}: ${JSON.stringify(col.text)} is ${v} here but ${first} in the first iteration (${ref(t, col.col, t.first)}): rows that train on different samples are not checked yet; put one sample per sheet`);
     }
@@ -290,7 +291,7 @@ function runOf(group: Table[], all: Table[]): RowsRun {
           continue;
         }
         for (let r = t.first; r <= t.last; r++) {
-          const cell = t.sheet.cells[joinAddress(c.col, r)];
+          const cell = t.sheet.cells[cellAddress(r, c.col)];
           if (!hasValue(cell)) continue;
           const at = ref(t, c.col, r);
           const epoch = offset + r - t.first + 1;

@@ -14,7 +14,7 @@ import { recalculateBook } from '../check/recalculateBook.ts';
 import { MAX_WORKBOOK_BYTES, sniffWorkbook } from '../check/sniffWorkbook.ts';
 import { annotateWorkbook } from '../check/annotate.ts';
 import { escapeControls } from '../csv.ts';
-import type { Recalculated } from '../workbook/libreoffice.ts';
+import type { Recalculated } from '../libreoffice/libreoffice.ts';
 import { zipPartsProblem } from '../workbook/zipLimits.ts';
 import { parseArgs, readUserFile, UsageError, type Option } from './args.ts';
 import type { Io } from './main.ts';
@@ -52,7 +52,7 @@ function bookOf(r: Recalculated): Book {
 /** LibreOffice's values, with each formula as written in the file (Excel's syntax, as the learner typed it). */
 async function withLibreOffice(path: string, written: Book | undefined): Promise<{ book: Book; version: string }> {
   // Loaded on use: the other recalculation modes work without it.
-  const { recalculate, LibreOfficeError } = await import('../workbook/libreoffice.ts');
+  const { recalculate, LibreOfficeError } = await import('../libreoffice/libreoffice.ts');
   let recalculated: Book;
   try {
     recalculated = bookOf(await recalculate(path));

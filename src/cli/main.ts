@@ -22,7 +22,7 @@ type Command = (argv: string[], io: Io) => number | Promise<number>;
 const commands = new Map<string, { run: Command; usage: string; about: string; options: Option[] }>([
   ['run', { run: runCommand, usage: runUsage, options: runOptions, about: 'train and print every epoch (or every step) as a table' }],
   ['trace', { run: traceCommand, usage: traceUsage, options: traceOptions, about: 'train and print the whole run as one JSON document' }],
-  ['export', { run: exportCommand, usage: exportUsage, options: exportOptions, about: 'write the run as an Excel workbook of live formulas' }],
+  ['export', { run: exportCommand, usage: exportUsage, options: exportOptions, about: 'write the run as a workbook of live formulas (.xlsx, or .ods through LibreOffice) or as a PyTorch script' }],
   ['verify', { run: verifyCommand, usage: verifyUsage, options: verifyOptions, about: 'recalculate an exported workbook in LibreOffice and compare every named value with the engine' }],
   ['check', { run: checkCommand, usage: checkUsage, options: checkOptions, about: "check a hand-built workbook and name every root cause" }],
 ]);

@@ -6,15 +6,17 @@
 // in milliseconds with one line, never a hang.
 
 import { parseConfig, type Config } from '../config.ts';
+import type { WorkbookInput } from '../libreoffice/libreoffice.ts';
+import { parseReference } from '../spreadsheet/address.ts';
 import { escapeControls } from '../csv.ts';
 import { MAX_CONFIG_BYTES, MAX_VERIFY_WORKBOOK_BYTES as MAX_WORKBOOK_BYTES, MAX_WORK } from '../limits.ts';
 import { paramCount } from '../names.ts';
 import { recalculatedValues } from '../workbook/columnValues.ts';
 import { compareValues, type Comparison } from '../workbook/compareValues.ts';
 import { engineValues } from '../workbook/engineValues.ts';
+import { stepsOf } from '../workbook/layout.ts';
 import { CONFIG, parseName } from '../workbook/names.ts';
 import { storedConfigText } from '../workbook/storedConfigText.ts';
-import { supported } from '../workbook/supported.ts';
 import { xmlTags } from '../workbook/xmlTags.ts';
 import { NotAZip, zipDirectory, type ZipEntry } from '../workbook/zipDirectory.ts';
 import { zipPartsProblem } from '../workbook/zipLimits.ts';
@@ -22,10 +24,10 @@ import { zipPartText } from '../workbook/zipPartText.ts';
 import { parseArgs, readConfigFile, readUserFile, UsageError, type Option } from './args.ts';
 import type { Io } from './main.ts';
 
-export const usage = 'xlgrad verify <file.xlsx> [config.json]';
+export const usage = 'xlgrad verify <file.xlsx|.ods> [config.json]';
 
 export const options: Option[] = [
-  ['<file.xlsx>', 'a workbook written by xlgrad export'],
+  ['<file.xlsx|.ods>', 'a workbook written by xlgrad export (an .ods is converted to .xlsx by LibreOffice first)'],
   ['[config.json]', 'the config to compare with (default: the one stored in the workbook)'],
 ];
 
@@ -72,8 +74,8 @@ function columnRows(refs: Map<string, string>): number | undefined {
   let rows: number | undefined;
   for (const [name, ref] of refs) {
     if (parseName(name)?.kind !== 'column') continue;
-    const m = /\$?[A-Z]+\$?(\d+):\$?[A-Z]+\$?(\d+)$/.exec(ref);
-    const n = m ? Number(m[2]) - Number(m[1]) + 1 : 1;
+    const area = parseReference(ref);
+    const n = area?.to ? area.to.row - area.from.row + 1 : 1;
     rows = Math.max(rows ?? 0, n);
   }
   return rows;
@@ -91,7 +93,7 @@ function storedConfig(shown: string, bytes: Uint8Array, entries: ZipEntry[]): Co
   const size = new TextEncoder().encode(stored.text).length;
   if (size > MAX_CONFIG_BYTES) throw new UsageError(`${shown}: ${CONFIG} holds more than ${MAX_CONFIG_BYTES.toLocaleString('en-US')} bytes of text; at most ${MAX_CONFIG_BYTES.toLocaleString('en-US')} are allowed, as for a config file`);
   try {
-    return supported(parseConfig(stored.text));
+    return parseConfig(stored.text);
   } catch (e) {
     throw new UsageError(`${shown}: ${CONFIG} ${(e as Error).message}`);
   }
@@ -134,14 +136,29 @@ function report(c: Comparison, io: Io): void {
   if (c.mismatches.length > 30) io.out(`  … and ${c.mismatches.length - 30} more`);
 }
 
+const ODS = 'application/vnd.oasis.opendocument.spreadsheet';
+
 export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const p = parseArgs(argv, options, usage);
   const [path, configPath] = p.positional;
   if (path === undefined) throw new UsageError(`missing workbook (usage: ${usage})`);
-  const given = configPath === undefined ? undefined : supported(readConfigFile(configPath));
+  const given = configPath === undefined ? undefined : readConfigFile(configPath);
   const shown = escapeControls(path);
   const bytes = readBytes(path);
   const entries = await zipEntries(shown, bytes);
+  if (zipPartText(bytes, entries, 'mimetype')?.trim() !== ODS) return verifyXlsx(path, bytes, entries, given, configPath, io, shown);
+  // An OpenDocument file: LibreOffice saves it as .xlsx (formulas and defined names as they are), which is verified as any export.
+  const office = await import('../libreoffice/libreoffice.ts');
+  const status = office.libreOfficeStatus();
+  if (!status.ok) throw new UsageError(`${shown}: reading an .ods needs LibreOffice: ${status.message}`);
+  const converted = await office.convertWorkbook(path, 'xlsx').catch((e: unknown) => {
+    throw e instanceof office.LibreOfficeError ? new UsageError(`${shown}: ${escapeControls(e.message)}`) : e;
+  });
+  return verifyXlsx({ bytes: converted, type: 'xlsx' }, converted, await zipEntries(shown, converted), given, configPath, io, shown);
+}
+
+/** Verifies the .xlsx `book` (`bytes`, its zip `entries`); `shown` names it in messages. */
+async function verifyXlsx(book: WorkbookInput, bytes: Uint8Array, entries: ZipEntry[], given: Config | undefined, configPath: string | undefined, io: Io, shown: string): Promise<number> {
   const refs = definedNames(shown, bytes, entries);
   const names = [...refs.keys()];
   if (!names.some((n) => parseName(n)?.kind === 'epoch' || parseName(n)?.kind === 'column' || n === CONFIG)) {
@@ -153,13 +170,13 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const source = given ? escapeControls(configPath!) : `${shown}: ${CONFIG}`;
   const rows = columnRows(refs);
   if (rows === undefined) checkFits(config, names.length, numeric, source);
-  else if (config.epochs > rows) {
-    throw new UsageError(`${source}: ${config.epochs.toLocaleString('en-US')} epochs, but the workbook's columns hold ${rows.toLocaleString('en-US')} steps; give the config the workbook was exported from`);
+  else if (stepsOf(config) > rows) {
+    throw new UsageError(`${source}: ${stepsOf(config).toLocaleString('en-US')} steps, but the workbook's columns hold ${rows.toLocaleString('en-US')} steps; give the config the workbook was exported from`);
   }
   // Loaded here, so the other commands never load the LibreOffice bridge.
-  const { recalculate, LibreOfficeError } = await import('../workbook/libreoffice.ts');
+  const { recalculate, LibreOfficeError } = await import('../libreoffice/libreoffice.ts');
   if (bytes.length > 2 ** 20) io.err(`xlgrad verify: recalculating ${shown} (${(bytes.length / 2 ** 20).toFixed(1)} MB) in LibreOffice; large workbooks take a minute or more…`);
-  const recalculated = await recalculate(path).catch((e: unknown) => {
+  const recalculated = await recalculate(book).catch((e: unknown) => {
     throw e instanceof LibreOfficeError ? new UsageError(`${shown}: ${escapeControls(e.message)}`) : e;
   });
   // The rows layout names columns (L_col): every row of each is compared.

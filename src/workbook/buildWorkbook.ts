@@ -3,8 +3,13 @@
 
 import type { Config } from '../config.ts';
 import { layoutWorkbook, type LayoutOptions } from './layout.ts';
-import { writeWorkbook } from './writeWorkbook.ts';
+import { writeWorkbook, type Progress } from './writeWorkbook.ts';
 
-export async function buildWorkbook(config: Config, options: LayoutOptions = {}): Promise<Uint8Array> {
-  return writeWorkbook(layoutWorkbook(config, options));
+export type { Progress };
+
+/** `onProgress` hears of the layout, each sheet and the zip (the notebook shows it while a worker builds); the bytes are the same without it. */
+export async function buildWorkbook(config: Config, options: LayoutOptions = {}, onProgress?: (p: Progress) => void): Promise<Uint8Array> {
+  const layout = layoutWorkbook(config, options);
+  onProgress?.({ step: 'layout', done: 1, total: layout.sheets.length + 2 });
+  return writeWorkbook(layout, { onProgress });
 }

@@ -69,7 +69,7 @@ function allowance(name: string, expected: number, all: Map<string, number>, sca
   const base = Math.max(ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE * Math.abs(expected), RELATIVE_TOLERANCE * scale);
   const p = parseName(name);
   if (p?.kind !== 'numeric') return base;
-  const lp = all.get(plusName(p.quantity, p.epoch!)) ?? 0, lm = all.get(minusName(p.quantity, p.epoch!)) ?? 0;
+  const lp = all.get(plusName(p.quantity, p.epoch!, p.batch)) ?? 0, lm = all.get(minusName(p.quantity, p.epoch!, p.batch)) ?? 0;
   return Math.max(base, (RELATIVE_TOLERANCE * (Math.abs(lp) + Math.abs(lm))) / (2 * DEFAULT_STEP));
 }
 

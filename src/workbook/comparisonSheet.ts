@@ -1,6 +1,7 @@
-// The Comparison sheet, the article's Figure 12: for every epoch, the loss, the
-// parameters and their gradients as recorded by PyTorch, beside the workbook's
-// live value, their absolute and relative difference and a pass mark.
+// The Comparison sheet, the article's Figure 12: for every optimizer step (an
+// epoch of a full-batch run), the loss, the parameters and their gradients as
+// recorded by PyTorch, beside the workbook's live value, their absolute and
+// relative difference and a pass mark.
 //
 // Where the workbook's value is read depends on the layout: a defined name
 // (L_e3) in the sheets layout, step 3's cell of the Training sheet in the rows
@@ -15,16 +16,17 @@ import type { Config } from '../config.ts';
 import { findFixture } from '../fixtures.ts';
 import { adjoint } from '../names.ts';
 import type { Network } from '../network.ts';
-import { epochDetails, networkOf, trace, type Params } from '../trace.ts';
+import { networkOf, train, type Params } from '../train.ts';
 import { DIFF_FORMAT, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutSheet, type WorkbookLayout } from './layout.ts';
-import { TOL_ABS, TOL_REL } from './names.ts';
+import { stepLabel, TOL_ABS, TOL_REL } from './names.ts';
 import type { Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
 
 export interface Reference {
   label: string;
   tolerance: { rel: number; abs: number };
-  epochs: { params: Params; grads: Params; loss: number }[];
+  /** Per optimizer step: the parameters entering it, their gradients and the loss. */
+  steps: { params: Params; grads: Params; loss: number }[];
   final?: Params;
 }
 
@@ -36,27 +38,30 @@ export const TOLERANCE = { float32: { rel: 1e-5, abs: 1e-6 }, float64: { rel: 1e
 
 export function referenceOf(config: Config, net: Network = networkOf(config)): Reference {
   const tolerance = TOLERANCE[config.dtype];
-  const E = config.epochs;
+  const T = config.epochs * Math.ceil(config.x.length / config.batchSize);
   const f = findFixture(config);
   if (f) {
     return {
       label: `PyTorch ${f.torch} recording "${f.name}" (${f.config.dtype})`,
       tolerance,
-      epochs: f.epochs.slice(0, E).map((e) => ({ params: e.params, grads: e.grads, loss: e.loss })),
-      final: f.epochs[E]?.params ?? f.final,
+      steps: f.steps.slice(0, T).map((e) => ({ params: e.params, grads: e.grads, loss: e.loss })),
+      final: f.steps[T]?.params ?? f.final,
     };
   }
-  const t = trace(config, { numeric: false }, net);
+  const steps: Reference['steps'] = [];
+  const run = train(config, { net });
+  let r = run.next();
+  for (; !r.done; r = run.next()) steps.push({ params: r.value.params, grads: r.value.grads, loss: r.value.loss });
   return {
     label: `xlgrad ${config.dtype} ${config.dtype === 'float32' ? 'emulation' : 'engine'} (no PyTorch recording for this config)`,
     tolerance,
-    epochs: epochDetails(t).map((e) => ({ params: e.params, grads: e.grads.backprop, loss: e.loss })),
-    ...(t.diverged ? {} : { final: t.final }),
+    steps,
+    ...(steps.length < T ? {} : { final: r.value }),
   };
 }
 
 interface Row {
-  epoch: string;
+  step: string;
   quantity: string;
   reference: number | undefined;
   /** The formula reading the workbook's value, and its float64 value. */
@@ -65,28 +70,28 @@ interface Row {
   gradient?: boolean;
 }
 
-/** How a formula reads quantity q of epoch k (k undefined: the final parameters). */
-export type ValueRef = (quantity: string, epoch: number | undefined) => string;
+/** How a formula reads quantity q of step t (t undefined: the final parameters). */
+export type ValueRef = (quantity: string, step: number | undefined) => string;
 
 function rowsOf(plan: Plan, run: WorkbookRun, ref: Reference, at: ValueRef): Row[] {
-  const { net, split } = plan;
+  const { net } = plan;
   const rows: Row[] = [];
-  run.epochs.forEach(({ params, values }, i) => {
-    const k = i + 1, r = ref.epochs[i];
-    const epoch = String(k);
-    rows.push({ epoch, quantity: 'L', reference: r?.loss, ref: at('L', k), value: values[plan.loss]! });
-    for (const p of net.params) rows.push({ epoch, quantity: p, reference: r?.params[p], ref: at(p, k), value: params[p]! });
+  for (const { step: t, params, values, plan: bp } of run.steps) {
+    const r = ref.steps[t - 1];
+    const step = stepLabel(t, plan.batches);
+    rows.push({ step, quantity: 'L', reference: r?.loss, ref: at('L', t), value: values[bp.loss]! });
+    for (const p of net.params) rows.push({ step, quantity: p, reference: r?.params[p], ref: at(p, t), value: params[p]! });
     for (const p of net.params) {
       const dp = adjoint(p);
-      rows.push({ epoch, quantity: dp, reference: r?.grads[p], ref: at(dp, k), value: values[split.map[net.grads[p]!]!]!, gradient: true });
+      rows.push({ step, quantity: dp, reference: r?.grads[p], ref: at(dp, t), value: values[bp.split.map[bp.net.grads[p]!]!]!, gradient: true });
     }
-  });
-  for (const p of net.params) rows.push({ epoch: 'final', quantity: p, reference: ref.final?.[p], ref: at(p, undefined), value: run.final[p]! });
+  }
+  for (const p of net.params) rows.push({ step: 'final', quantity: p, reference: ref.final?.[p], ref: at(p, undefined), value: run.final[p]! });
   return rows;
 }
 
 function comparisonRow(s: SheetBuilder, row: number, x: Row, tol: Reference['tolerance']): void {
-  s.text(0, row, x.epoch, 'label');
+  s.text(0, row, x.step, 'label');
   const nonzero = x.gradient && x.reference !== undefined && x.reference !== 0;
   s.text(1, row, x.quantity, nonzero ? 'nonzero' : 'label');
   s.put(3, row, { formula: x.ref, result: resultOf(x.value), style: Number.isFinite(x.value) ? 'value' : 'error', numFmt: VALUE_FORMAT });
@@ -125,7 +130,7 @@ export function comparisonSheet(plan: Plan, run: WorkbookRun, names: WorkbookLay
   if (plan.config.dtype === 'float32') {
     s.text(0, 4, 'Over many epochs float32 drifts from float64: an update smaller than half a float32 step of its parameter is lost, so FAILs late in a long run show float32 rounding, not a wrong formula.', 'note');
   }
-  ['epoch', 'quantity', 'reference', 'workbook', 'abs diff', 'rel diff', 'pass', 'note'].forEach((h, i) => s.text(i, 5, h, 'header'));
+  [plan.batches === 1 ? 'epoch' : 'step', 'quantity', 'reference', 'workbook', 'abs diff', 'rel diff', 'pass', 'note'].forEach((h, i) => s.text(i, 5, h, 'header'));
   rowsOf(plan, run, ref, at).forEach((x, i) => comparisonRow(s, 6 + i, x, ref.tolerance));
   return { name: s.name, cells: s.cells, columns: [8, 12, 22, 22, 12, 12, 8, 44], frozen: { rows: 5, cols: 0 } };
 }

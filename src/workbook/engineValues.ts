@@ -16,10 +16,11 @@ import type { Config } from '../config.ts';
 import type { Env } from '../evaluate.ts';
 import { DEFAULT_STEP, finiteDifference } from '../finiteDifference.ts';
 import type { Network } from '../network.ts';
-import { initialParams, inputsOf, networkOf } from '../train.ts';
+import { batchesOf, initialParams, networkOf } from '../train.ts';
 import type { LayoutKind } from './layout.ts';
-import { columnRowName, epochName, finalName, initName, inputName, LR, minusName, numericName, plusName, STEP } from './names.ts';
-import { supported } from './supported.ts';
+import { columnRowName, finalName, initName, LR, minusName, numericName, plusName, STEP, stepName, stepOf } from './names.ts';
+import { fullBatchName } from './plan.ts';
+import { dataOf } from './runWorkbook.ts';
 import { workbookSteps } from './workbookSteps.ts';
 
 export interface EngineValuesOptions {
@@ -29,34 +30,36 @@ export interface EngineValuesOptions {
   layout?: LayoutKind;
 }
 
-function numericValues(net: Network, env: Env, epoch: number, out: Map<string, number>): void {
+function numericValues(net: Network, env: Env, at: [number, number?], out: Map<string, number>): void {
   const { grads, losses } = finiteDifference(net, env, DEFAULT_STEP);
   for (const p of net.params) {
-    out.set(plusName(p, epoch), losses[p]!.plus);
-    out.set(minusName(p, epoch), losses[p]!.minus);
-    out.set(numericName(p, epoch), grads[p]!);
+    out.set(plusName(p, ...at), losses[p]!.plus);
+    out.set(minusName(p, ...at), losses[p]!.minus);
+    out.set(numericName(p, ...at), grads[p]!);
   }
 }
 
 /** Name → float64 value for every name the workbook of `config` defines (settings excepted). */
 export function engineValues(config: Config, options: EngineValuesOptions = {}, net?: Network): Map<string, number> {
-  supported(config);
   net ??= networkOf(config);
   const rows = options.layout === 'rows';
-  // Quantity q of step k: one sample per step, so step k is epoch k.
-  const at = rows ? columnRowName : epochName;
+  const batches = batchesOf(config.x.length, config.batchSize).length;
+  // Quantity q of step t: a column's row t, or the sheet of step t (w1_e3, w1_e2b1).
+  const at = (q: string, t: number) => (rows ? columnRowName(q, t) : stepName(q, t, batches));
   const out = new Map<string, number>();
-  for (const [n, v] of Object.entries(inputsOf(net, config))) out.set(inputName(n), v);
+  for (const [n, v] of Object.entries(dataOf(config))) out.set(n, v);
   out.set(LR, config.lr);
   if (!rows) out.set(STEP, DEFAULT_STEP);
   let final = initialParams(net, config);
-  // The initial parameters: the parameters entering epoch 1 even when no epoch runs, or their own cells.
-  for (const p of net.params) out.set(rows ? initName(p) : epochName(p, 1), final[p]!);
+  // The initial parameters: the parameters entering step 1 even when no step runs, or their own cells.
+  for (const p of net.params) out.set(rows ? initName(p) : at(p, 1), final[p]!);
   for (const s of workbookSteps(config, net, { symbolic: true })) {
-    const k = s.epoch;
-    for (const p of net.params) out.set(at(p, k), s.params[p]!);
-    for (const n of [...net.nodes, ...net.adjoints]) out.set(at(n, k), s.values[net.id[n]!]!);
-    if (options.numeric !== false && !rows) numericValues(net, s.env, k, out);
+    const t = s.step;
+    const name = rows ? fullBatchName(net, s.net) : (n: string) => n;
+    for (const p of net.params) out.set(at(p, t), s.params[p]!);
+    for (const n of [...s.net.nodes, ...s.net.adjoints]) out.set(at(name(n), t), s.values[s.net.id[n]!]!);
+    for (const [n, v] of Object.entries(s.state)) out.set(at(n, t), v);
+    if (options.numeric !== false && !rows) numericValues(s.net, s.env, stepOf(t, batches), out);
     final = s.next;
   }
   for (const p of net.params) out.set(finalName(p), final[p]!);

@@ -14,6 +14,7 @@
 // to recursion with a fresh parser per depth. A cycle evaluates to #CYCLE!.
 
 import FormulaParser, { type Argument, type CellRef, type RangeRef } from 'fast-formula-parser';
+import { A1_SOURCE, cellAddress, parseAddress, parseReference, quoteSheet, unquoteSheet } from '../spreadsheet/address.ts';
 
 export interface CellInput {
   value?: unknown;
@@ -66,18 +67,10 @@ interface Area {
   to: { row: number; col: number };
 }
 
-/** Column letters to a 1-based number: A → 1, Z → 26, AA → 27. */
-function columnNumber(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + ch.charCodeAt(0) - 64;
-  return n;
-}
-
-const CELL = /^\$?([A-Za-z]{1,3})\$?(\d+)$/;
-
+/** `B3` / `$B$3` → its 1-based row and column, as this module's cells carry them. */
 function parseCell(address: string): { row: number; col: number } | undefined {
-  const m = CELL.exec(address.trim());
-  return m ? { col: columnNumber(m[1]!), row: Number(m[2]) } : undefined;
+  const at = parseAddress(address.trim());
+  return at && { row: at.row, col: at.column };
 }
 
 function parseArea(sheet: string, address: string): Area | undefined {
@@ -93,17 +86,16 @@ function parseArea(sheet: string, address: string): Area | undefined {
 
 const keyOf = (sheet: string, row: number, col: number) => `${sheet.toLowerCase()}!${row},${col}`;
 
-const quoteSheet = (sheet: string) => `'${sheet.replace(/'/g, "''")}'`;
-
 // One token of formula text, tried in this order at each position: a string
 // literal, a sheet-qualified reference, a plain reference, a number (so 1E5 is
 // not read as cell E5), an identifier (function when followed by '(', else
 // perhaps a defined name).
+const AREA = `${A1_SOURCE}(?::${A1_SOURCE})?`;
 const TOKEN = new RegExp(
   [
     /(?<str>"(?:[^"]|"")*")/,
-    /(?:'(?<qsheet>(?:[^']|'')+)'|(?<sheet>[A-Za-z_][\w.]*))!(?<sref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)(?![\w.(])/,
-    /(?<ref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)(?![\w.(!])/,
+    new RegExp(String.raw`(?:'(?<qsheet>(?:[^']|'')+)'|(?<sheet>[A-Za-z_][\w.]*))!(?<sref>${AREA})(?![\w.(])`),
+    new RegExp(String.raw`(?<ref>${AREA})(?![\w.(!])`),
     /(?<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)/,
     /(?<ident>[A-Za-z_\\][\w.]*)(?<call>\s*\()?/,
   ].map((r) => r.source).join('|'),
@@ -130,7 +122,7 @@ function scan(formula: string, sheet: string, names: Map<string, NameTarget>): {
     i = TOKEN.lastIndex;
     let out = m[0];
     if (g.sref !== undefined) {
-      const area = parseArea(g.qsheet?.replace(/''/g, "'") ?? g.sheet!, g.sref);
+      const area = parseArea(g.qsheet !== undefined ? unquoteSheet(`'${g.qsheet}'`) : g.sheet!, g.sref);
       if (area) refs.push(area);
     } else if (g.ref !== undefined) {
       const area = parseArea(sheet, g.ref);
@@ -290,7 +282,7 @@ export function evaluateLayout(sheets: readonly SheetInput[], names: Readonly<Re
   for (const c of dependencyOrder(roots, (c) => scanned(c).refs.flatMap(cellsIn))) if (!values.has(c.key)) compute(c, 0);
 
   const cells = new Map<string, Value>();
-  for (const c of book.values()) if (values.has(c.key)) cells.set(`${c.sheet}!${addressOf(c.row, c.col)}`, toValue(values.get(c.key)));
+  for (const c of book.values()) if (values.has(c.key)) cells.set(`${c.sheet}!${cellAddress(c.row, c.col)}`, toValue(values.get(c.key)));
   const named: Record<string, Value> = {};
   const wanted = (n: string) => !options.only || options.only.includes(n);
   for (const [n, t] of Object.entries(names)) if (wanted(n)) named[n] = nameValue(t, valueAt);
@@ -301,21 +293,19 @@ export function evaluateLayout(sheets: readonly SheetInput[], names: Readonly<Re
 /** A defined name's area, or the area of a `Sheet!A1` / `'My sheet'!A1:B2` address. */
 function targetArea(target: string, names: Map<string, NameTarget>): Area[] {
   const t = names.get(target.toLowerCase());
-  const m = /^(?:'((?:[^']|'')+)'|([^!]+))!(.+)$/.exec(target);
-  const area = t ? parseArea(t.sheet, t.address) : m ? parseArea(m[1]?.replace(/''/g, "'") ?? m[2]!, m[3]!) : undefined;
-  return area ? [area] : [];
+  if (t) {
+    const area = parseArea(t.sheet, t.address);
+    return area ? [area] : [];
+  }
+  const ref = parseReference(target);
+  if (!ref) return [];
+  const to = ref.to ?? ref.from;
+  return [{ sheet: ref.sheet, from: { row: ref.from.row, col: ref.from.column }, to: { row: to.row, col: to.column } }];
 }
 
 function nameValue(t: NameTarget, valueAt: (sheet: string, row: number, col: number, depth: number) => unknown): Value {
   const area = parseArea(t.sheet, t.address);
   return area ? toValue(valueAt(t.sheet, area.from.row, area.from.col, 0)) : { error: '#REF!' };
-}
-
-/** A1-style address of a 1-based row and column. */
-export function addressOf(row: number, col: number): string {
-  let letters = '';
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  return `${letters}${row}`;
 }
 
 /**

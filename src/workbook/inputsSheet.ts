@@ -1,6 +1,7 @@
-// The Inputs sheet: the run's settings, the data point, the learning rate and
-// the initial parameters, each in a labelled cell. The yellow cells are what
-// every formula of every epoch (or step row) ultimately reads. And a hidden
+// The Inputs sheet: the run's settings, the data (one data point, or a table of
+// samples), the learning rate and the initial parameters, each in a labelled
+// cell. The yellow cells are what every formula of every step (sheet or row)
+// ultimately reads. And a hidden
 // sheet holding the configuration as JSON, so `verify` needs nothing but the workbook.
 
 import type { Config } from '../config.ts';
@@ -8,7 +9,7 @@ import { DEFAULT_STEP } from '../finiteDifference.ts';
 import type { Network } from '../network.ts';
 import { toText } from '../toText.ts';
 import { SheetBuilder, VALUE_FORMAT, type LayoutKind, type LayoutSheet, type WorkbookLayout } from './layout.ts';
-import { CONFIG, epochName, finalName, initName, inputName, LR, STEP } from './names.ts';
+import { CONFIG, dataName, finalName, initName, inputName, LR, STEP, stepName } from './names.ts';
 import type { Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
 
@@ -49,13 +50,19 @@ function settings(s: SheetBuilder, plan: Plan, row: number, kind: LayoutKind): n
     ['output activation', config.outputActivation, 'of the output layer'],
     ['loss', config.loss, `L = ${toText(net.graph, net.loss)}`],
     ['epochs', config.epochs, kind === 'rows'
-      ? 'one row per step on the Training sheet: the parameters (the update of the row above), the forward pass, the loss, the backward pass'
-      : 'one sheet per epoch: forward pass, backward pass, update'],
+      ? `one row per step on the Training sheet: the parameters (the update of the row above), the forward pass, the loss, the backward pass${plan.update.kinds.length ? ', the optimizer\'s state' : ''}`
+      : plan.batches === 1 ? 'one sheet per epoch: forward pass, backward pass, update' : `one sheet per optimizer step (${plan.batches} batches per epoch): forward pass, backward pass, update`],
     ['dtype of the run', config.dtype, config.dtype === 'float32'
       ? 'PyTorch rounds every operation to float32; this workbook computes in float64 (as every spreadsheet does) from the same initial parameters'
       : 'float64, like the spreadsheet'],
     ['initialisation', init, 'torchSeed' in config.init ? "PyTorch's nn.Linear draw (kaiming_uniform_), reproduced exactly" : 'given in the config'],
   ];
+  const opt = config.optimizer;
+  if (opt.name !== 'sgd' || opt.momentum !== 0 || opt.weightDecay !== 0) rows.push(['optimizer', optimizerText(config), 'torch.optim with these settings; its state is shown in cells of its own']);
+  if (config.x.length > 1) {
+    const batches = Math.ceil(config.x.length / config.batchSize);
+    rows.push(['batch size', config.batchSize, `${config.x.length} samples in ${batches} batch${batches === 1 ? '' : 'es'} per epoch, in order (DataLoader(shuffle=False)); one optimizer step per batch`]);
+  }
   for (const [label, value, note] of rows) {
     s.text(0, row, label, 'label');
     s.put(1, row, { value, style: 'text' });
@@ -64,16 +71,41 @@ function settings(s: SheetBuilder, plan: Plan, row: number, kind: LayoutKind): n
   return row;
 }
 
+/** The optimizer as its settings read: `SGD (momentum 0.9, nesterov)`, `Adam (betas 0.9, 0.999, eps 1e-8)`. */
+function optimizerText(config: Config): string {
+  const opt = config.optimizer;
+  if (opt.name === 'adam') return `Adam (betas ${opt.betas.join(', ')}, eps ${opt.eps}${opt.weightDecay ? `, weight decay ${opt.weightDecay}` : ''})`;
+  const parts = [opt.momentum ? `momentum ${opt.momentum}` : '', opt.dampening ? `dampening ${opt.dampening}` : '', opt.nesterov ? 'nesterov' : '', opt.weightDecay ? `weight decay ${opt.weightDecay}` : ''].filter(Boolean);
+  return parts.length ? `SGD (${parts.join(', ')})` : 'SGD';
+}
+
 function data(s: SheetBuilder, plan: Plan, run: WorkbookRun, row: number, kind: LayoutKind): number {
   const { config, net } = plan;
-  s.text(0, row++, 'Data point and learning rate', 'section');
-  const rows: [string, string, number, string][] = [
-    ...net.x.map((n): [string, string, number, string] => [n, inputName(n), run.inputs[n]!, 'input']),
-    ...net.y.map((n): [string, string, number, string] => [n, inputName(n), run.inputs[n]!, 'target']),
-    ['lr', LR, config.lr, 'learning rate of the SGD update θ − lr·∂L/∂θ'],
-    // The rows layout has no numeric-derivative table.
-    ...(kind === 'sheets' ? [['h', STEP, DEFAULT_STEP, 'step of the numeric derivative (L(θ+h) − L(θ−h)) / 2h, as torch.autograd.gradcheck uses'] as [string, string, number, string]] : []),
-  ];
+  const one = net.template;
+  const samples = config.x.length;
+  const ce = config.loss === 'cross_entropy' ? '; cross-entropy\'s class as one-hot targets' : '';
+  const lrNote = config.optimizer.name === 'sgd' && config.optimizer.momentum === 0 && config.optimizer.weightDecay === 0 ? 'learning rate of the SGD update θ − lr·∂L/∂θ' : 'learning rate of the optimizer';
+  const rows: [string, string, number, string][] = [];
+  if (samples === 1) {
+    s.text(0, row++, 'Data point and learning rate', 'section');
+    rows.push(
+      ...one.x.map((n): [string, string, number, string] => [n, inputName(n), run.data[inputName(n)]!, 'input']),
+      ...one.y.map((n): [string, string, number, string] => [n, inputName(n), run.data[inputName(n)]!, `target${ce}`]),
+    );
+  } else {
+    s.text(0, row++, `Data set: ${samples} samples (inputs, then targets${ce})`, 'section');
+    s.text(0, row, 'sample', 'header');
+    [...one.x, ...one.y].forEach((n, i) => s.text(1 + i, row, n, 'header'));
+    row++;
+    for (let k = 1; k <= samples; k++) {
+      s.text(0, row, `sample ${k}`, 'label');
+      [...one.x, ...one.y].forEach((n, i) => s.put(1 + i, row, { value: run.data[dataName(n, k, samples)]!, name: dataName(n, k, samples), style: 'param' }));
+      row++;
+    }
+  }
+  rows.push(['lr', LR, config.lr, lrNote]);
+  // The rows layout has no numeric-derivative table.
+  if (kind === 'sheets') rows.push(['h', STEP, DEFAULT_STEP, 'step of the numeric derivative (L(θ+h) − L(θ−h)) / 2h, as torch.autograd.gradcheck uses']);
   for (const [label, name, value, note] of rows) {
     s.text(0, row, label, 'label');
     s.put(1, row, { value, name, style: 'param' });
@@ -91,7 +123,7 @@ function initial(s: SheetBuilder, plan: Plan, params: Record<string, number>, ro
   const noEpochs = config.epochs === 0 && !rows;
   if (noEpochs) s.text(3, row - 1, 'final (no epochs run)', 'header');
   for (const p of net.params) {
-    const name = rows ? initName(p) : epochName(p, 1);
+    const name = rows ? initName(p) : stepName(p, 1, plan.batches);
     s.text(0, row, p, 'label');
     s.put(1, row, { value: params[p]!, name, style: 'param', numFmt: VALUE_FORMAT });
     s.text(2, row, describe[p]!, 'note');
@@ -105,14 +137,14 @@ function initial(s: SheetBuilder, plan: Plan, params: Record<string, number>, ro
 export function inputsSheet(plan: Plan, run: WorkbookRun, names: WorkbookLayout['names'], kind: LayoutKind): LayoutSheet {
   const s = new SheetBuilder('Inputs', names);
   const { config } = plan;
-  s.text(0, 1, `xlgrad: a ${config.layers.join('-')} network (${config.activation}, ${config.loss}) trained for ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} with SGD`, 'title');
+  s.text(0, 1, `xlgrad: a ${config.layers.join('-')} network (${config.activation}, ${config.loss}) trained for ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} with ${optimizerText(config)}`, 'title');
   s.text(0, 2, kind === 'rows'
     ? 'Yellow cells are the inputs: change x, y, lr or an initial parameter and every step on the Training sheet recalculates. Every other number is a live formula; names like w1_init and L_col (a column, one row per step) are defined names (Formulas > Name Manager).'
     : 'Yellow cells are the inputs: change x, y, lr or an initial parameter and every epoch recalculates. Every other number is a live formula; names like w1_e1 are defined names (Formulas > Name Manager).', 'note');
   ['setting', 'value', 'note'].forEach((h, i) => s.text(i, 3, h, 'header'));
   let row = settings(s, plan, 4, kind) + 1;
   row = data(s, plan, run, row, kind) + 1;
-  initial(s, plan, run.epochs[0]?.params ?? run.final, row, kind);
+  initial(s, plan, run.steps[0]?.params ?? run.final, row, kind);
   return { name: s.name, cells: s.cells, columns: [24, 22, 60, 22], frozen: { rows: 3, cols: 0 } };
 }
 

@@ -22,23 +22,25 @@
 // Names follow ./names.ts (w1_e1, z3_e1, dL_dw8_e1, w1_final, x_1, lr, L_col, …).
 //
 // Two layouts of the same run. `sheets`: Inputs (settings, data, initial
-// parameters), one sheet per epoch (forward pass, backward pass, update, and the
-// numeric derivative table), Comparison (the article's Figure 12), and a hidden
+// parameters), one sheet per optimizer step (forward pass of each sample,
+// backward pass, optimizer state and update, and the numeric derivative table), Comparison (the article's Figure 12), and a hidden
 // config sheet. `rows`: Inputs, one Training sheet with a row per optimizer step
 // (rowsSheet.ts), Comparison when a PyTorch recording of the run exists, and the
-// config sheet. A config a workbook cannot show (supported.ts) is refused before
-// anything is built.
+// config sheet. A run too big for either is refused, with one line, before
+// anything is laid out.
 
 import type { Config } from '../config.ts';
 import { findFixture } from '../fixtures.ts';
 import { comparisonSheet } from './comparisonSheet.ts';
 import { configSheet, inputsSheet } from './inputsSheet.ts';
-import { epochShape, epochSheet, numericCellsPerEpoch } from './epochSheet.ts';
-import { epochName, finalName } from './names.ts';
-import { planWorkbook, type Plan } from './plan.ts';
+import { epochShape, epochSheet, numericCellsPerEpoch, updateRows, type EpochShape } from './epochSheet.ts';
+import { finalName, stepName } from './names.ts';
+import { planWorkbook, type BatchPlan, type Plan } from './plan.ts';
+import { batchesOf } from '../train.ts';
 import { rowsColumns, rowsSheet, trainingRef } from './rowsSheet.ts';
 import { runWorkbook } from './runWorkbook.ts';
 import { MAX_CELLS, MAX_ROWS_CELLS } from '../limits.ts';
+import { cellAddress } from '../spreadsheet/address.ts';
 
 export type CellStyle =
   | 'title' | 'note' | 'header' | 'section' | 'label' | 'text' | 'value' | 'param'
@@ -128,33 +130,65 @@ export function defaultLayout(config: Config): LayoutKind {
   return stepsOf(config) > ROWS_ABOVE_STEPS ? 'rows' : 'sheets';
 }
 
-export function layoutWorkbook(config: Config, options: LayoutOptions = {}): WorkbookLayout {
-  const rows = (options.layout ?? defaultLayout(config)) === 'rows';
-  // supported(config) first, in planWorkbook, before any graph is built.
-  const plan = planWorkbook(config, undefined, rows ? 'addresses' : 'names');
-  return rows ? rowsLayout(plan) : sheetsLayout(plan, options);
+/** A run's plan, its size checked: what layoutPlanned lays out. */
+export interface PlannedLayout {
+  plan: Plan;
+  rows: boolean;
+  /** Sheets layout: with the numeric table, and its cells per step. */
+  numeric: boolean;
+  numericCells: number;
 }
 
-function sheetsLayout(plan: Plan, options: LayoutOptions): WorkbookLayout {
+/**
+ * The plan of `config`'s workbook, refused with one line (WorkbookTooLarge)
+ * when the workbook would pass Excel's limits or this program's: the check the
+ * export command makes before it says it is laying anything out.
+ */
+export function planLayout(config: Config, options: LayoutOptions = {}): PlannedLayout {
+  const rows = (options.layout ?? defaultLayout(config)) === 'rows';
+  const plan = planWorkbook(config, undefined, rows ? 'addresses' : 'names');
+  if (rows) {
+    checkRowsSize(plan);
+    return { plan, rows, numeric: false, numericCells: 0 };
+  }
+  const sizes = batchSizes(config);
+  const numericCells = Math.max(...sizes.map((n) => numericCellsPerEpoch(plan.batch(n))));
+  const numeric = options.numeric === true || ((options.numeric ?? 'auto') === 'auto' && numericCells <= NUMERIC_CELL_LIMIT);
+  checkSize(plan, numeric);
+  return { plan, rows, numeric, numericCells };
+}
+
+/** The workbook of a checked plan. */
+export function layoutPlanned(p: PlannedLayout): WorkbookLayout {
+  return p.rows ? rowsLayout(p.plan) : sheetsLayout(p);
+}
+
+export function layoutWorkbook(config: Config, options: LayoutOptions = {}): WorkbookLayout {
+  return layoutPlanned(planLayout(config, options));
+}
+
+/** The batch sizes of a run's steps, in order: every step of an epoch is a full batch but the last, partial one. */
+function batchSizes(config: Config): number[] {
+  return batchesOf(config.x.length, config.batchSize).map((b) => b.length);
+}
+
+function sheetsLayout({ plan, numeric, numericCells }: PlannedLayout): WorkbookLayout {
   const { config } = plan;
-  const perEpoch = numericCellsPerEpoch(plan);
-  const numeric = options.numeric === true || ((options.numeric ?? 'auto') === 'auto' && perEpoch <= NUMERIC_CELL_LIMIT);
-  checkSize(plan.net.params.length, plan.forward.length + plan.backward.length, numeric ? perEpoch : 0, config.epochs);
   const run = runWorkbook(plan);
   const layout: WorkbookLayout = { sheets: [], names: {} };
   layout.sheets.push(inputsSheet(plan, run, layout.names, 'sheets'));
-  const shape = config.epochs > 0 ? epochShape(plan) : undefined;
-  for (let k = 1; k <= config.epochs; k++) {
-    layout.sheets.push(epochSheet(plan, shape!, run, k, { numeric, numericCells: perEpoch }, layout.names));
+  const shapes = new Map<BatchPlan, EpochShape>();
+  for (const step of run.steps) {
+    const shape = shapes.get(step.plan) ?? shapes.set(step.plan, epochShape(step.plan)).get(step.plan)!;
+    layout.sheets.push(epochSheet(plan, shape, run, step.step, { numeric, numericCells }, layout.names));
   }
-  layout.sheets.push(comparisonSheet(plan, run, layout.names, (q, k) => (k === undefined ? finalName(q) : epochName(q, k))));
+  layout.sheets.push(comparisonSheet(plan, run, layout.names, (q, t) => (t === undefined ? finalName(q) : stepName(q, t, plan.batches))));
   layout.sheets.push(configSheet(config, layout.names));
   return layout;
 }
 
 function rowsLayout(plan: Plan): WorkbookLayout {
   const { config } = plan;
-  checkRowsSize(plan);
   const run = runWorkbook(plan);
   const layout: WorkbookLayout = { sheets: [], names: {} };
   layout.sheets.push(inputsSheet(plan, run, layout.names, 'rows'));
@@ -165,15 +199,47 @@ function rowsLayout(plan: Plan): WorkbookLayout {
   return layout;
 }
 
-function checkSize(params: number, graphCells: number, numericCells: number, epochs: number): void {
-  const perEpoch = 3 * (graphCells + params) + numericCells;
-  const cells = epochs * (perEpoch + 7 * (2 * params + 1)) + 4 * params;
-  const what = `${params.toLocaleString('en-US')} parameters × ${epochs.toLocaleString('en-US')} epochs`;
-  if (cells > MAX_CELLS) {
-    throw new WorkbookTooLarge(`workbook: ${what} need about ${cells.toLocaleString('en-US')} cells; at most ${MAX_CELLS.toLocaleString('en-US')} are written (use fewer epochs or a smaller network)`);
+/**
+ * The most cells a sheets-layout workbook of `plan` writes, counted from the
+ * plan as the sheets write them: per step sheet its headings, four cells per
+ * forward or backward cell (label, formula, maths, note), three per update
+ * row and the numeric table; the Inputs sheet; the Comparison sheet's eight
+ * cells per row; and the config sheet.
+ */
+export function sheetsCellCount(plan: Plan, numeric: boolean): { cells: number; rows: number; columns: number } {
+  const { config, net } = plan;
+  const sizes = batchSizes(config);
+  const P = net.params.length;
+  const update = 3 * updateRows(plan);
+  let cells = 0, rows = 0, columns = 10;
+  for (const n of sizes) {
+    const bp = plan.batch(n);
+    const graph = bp.forward.length + bp.backward.length;
+    const table = numeric ? 7 + 2 * bp.forward.length + P * (5 + 2 * bp.forward.length) : 2;
+    cells += config.epochs * (12 + 4 * graph + update + table);
+    rows = Math.max(rows, 10 + graph + updateRows(plan), 3 + P);
+    columns = Math.max(columns, 10 + (numeric ? 2 * bp.forward.length : 0));
   }
-  if (epochs * (2 * params + 1) + params + 10 > MAX_ROWS || graphCells + params + 20 > MAX_ROWS) {
-    throw new WorkbookTooLarge(`workbook: ${what} need more than Excel's ${MAX_ROWS.toLocaleString('en-US')} rows per sheet (use fewer epochs or a smaller network)`);
+  const steps = config.epochs * sizes.length;
+  const data = config.x.length * (config.layers[0]! + config.layers.at(-1)!);
+  const comparison = 8 * (steps * (1 + 2 * P) + P) + 20;
+  cells += 40 + 3 * (data + 2) + 4 * P + comparison + 2 + Math.ceil(JSON.stringify(config).length / 30_000);
+  rows = Math.max(rows, 30 + data + P, 6 + steps * (1 + 2 * P) + P);
+  return { cells, rows, columns };
+}
+
+function checkSize(plan: Plan, numeric: boolean): void {
+  const { cells, rows, columns } = sheetsCellCount(plan, numeric);
+  const steps = stepsOf(plan.config);
+  const what = `${plan.net.params.length.toLocaleString('en-US')} parameters × ${steps.toLocaleString('en-US')} steps`;
+  if (cells > MAX_CELLS) {
+    throw new WorkbookTooLarge(`workbook: ${what} need up to ${cells.toLocaleString('en-US')} cells in the sheets layout; at most ${MAX_CELLS.toLocaleString('en-US')} are written (use --layout rows, fewer epochs or a smaller network)`);
+  }
+  if (rows > MAX_ROWS) {
+    throw new WorkbookTooLarge(`workbook: ${what} need ${rows.toLocaleString('en-US')} rows on one sheet, more than Excel's ${MAX_ROWS.toLocaleString('en-US')} (use fewer epochs or a smaller network)`);
+  }
+  if (columns > MAX_COLUMNS) {
+    throw new WorkbookTooLarge(`workbook: ${what} need ${columns.toLocaleString('en-US')} columns on a step sheet, more than Excel's ${MAX_COLUMNS.toLocaleString('en-US')} (leave out the numeric table or use a smaller network)`);
   }
 }
 
@@ -193,13 +259,6 @@ function checkRowsSize(plan: Plan): void {
   }
 }
 
-/** `n` → column letters: 0 → A, 25 → Z, 26 → AA. */
-export function columnName(n: number): string {
-  let s = '';
-  for (n += 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
-
 /** Collects one sheet's cells and registers their defined names. */
 export class SheetBuilder {
   readonly cells: LayoutCell[] = [];
@@ -210,7 +269,7 @@ export class SheetBuilder {
 
   /** Puts a cell at column `col` (0 = A), row `row` (1-based); returns its address. */
   put(col: number, row: number, cell: Omit<LayoutCell, 'address'>): string {
-    const address = columnName(col) + row;
+    const address = addressAt(col, row);
     (cell as LayoutCell).address = address;
     this.cells.push(cell as LayoutCell);
     if (cell.name !== undefined) {
@@ -225,14 +284,14 @@ export class SheetBuilder {
   }
 }
 
-/** Column letters and row: the address of a cell. */
-export const addressAt = (col: number, row: number): string => columnName(col) + row;
+/** The address of the layout's column `col` (0 = A) in row `row` (1-based). */
+export const addressAt = (col: number, row: number): string => cellAddress(row, col + 1);
 
 /** Row `row`'s formula of a filled column. */
 export function filledFormula(f: FilledColumn, row: number): string {
   const { text, refs } = f.formula!;
   let s = text[0]!;
-  for (let i = 0; i < refs.length; i++) s += columnName(refs[i]!.col) + (row + refs[i]!.rows) + text[i + 1]!;
+  for (let i = 0; i < refs.length; i++) s += addressAt(refs[i]!.col, row + refs[i]!.rows) + text[i + 1]!;
   return s;
 }
 

@@ -35,7 +35,7 @@ export interface Split {
   graph: Graph;
   /** Original node id → id in `graph` (for a helper, its let). */
   map: Int32Array;
-  /** Ids in `graph` of the helper lets. */
+  /** Ids in `graph` of the helper lets (of the lets withLets added). */
   helpers: Set<number>;
 }
 
@@ -105,10 +105,15 @@ export function splitFormulas(g: Graph, budget: FormulaBudget): Split {
       size[n.id] = s;
     }
   }
-  return replay(g, helper);
+  return withLets(g, (id) => (helper[id] ? `_h${id}` : undefined));
 }
 
-function replay(g: Graph, helper: Uint8Array): Split {
+/**
+ * The graph replayed with the nodes `letName` names wrapped in a let of that
+ * name, so every expression using them prints a reference instead of
+ * expanding them. The operations, and so every result, are the graph's.
+ */
+export function withLets(g: Graph, letName: (id: number) => string | undefined): Split {
   const out = new Graph();
   const E = expressions(out);
   const map = new Int32Array(g.nodes.length);
@@ -123,8 +128,9 @@ function replay(g: Graph, helper: Uint8Array): Split {
       case 'let': id = out.let(n.name!, a); break;
       default: id = E[n.op as OpName](a, b, c);
     }
-    if (helper[n.id]) {
-      id = out.let(`_h${n.id}`, id);
+    const name = letName(n.id);
+    if (name !== undefined) {
+      id = out.let(name, id);
       helpers.add(id);
     }
     map[n.id] = id;

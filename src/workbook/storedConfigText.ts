@@ -11,6 +11,7 @@
 // (t="str"). OOXML writes characters XML cannot hold as _xHHHH_.
 
 import { escapeControls } from '../csv.ts';
+import { parseAddress, parseReference } from '../spreadsheet/address.ts';
 import { CONFIG } from './names.ts';
 import { xmlTags } from './xmlTags.ts';
 import type { ZipEntry } from './zipDirectory.ts';
@@ -22,10 +23,10 @@ export type StoredConfigText = { text: string } | { missing: string };
 /** Cell text with SpreadsheetML's _xHHHH_ escapes decoded (`_x005F_` is `_`). */
 const cellText = (s: string): string => s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 
-/** `'My sheet'!$A$2` → sheet, column letters, row. */
-function parseCellRef(ref: string): { sheet: string; col: string; row: number } | undefined {
-  const m = ref.length > 300 ? null : /^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]{1,7})$/.exec(ref.trim());
-  return m ? { sheet: (m[1] ?? m[2]!).replace(/''/g, "'"), col: m[3]!, row: Number(m[4]) } : undefined;
+/** `'My sheet'!$A$2` → sheet, column number, row (one cell only). */
+function parseCellRef(ref: string): { sheet: string; column: number; row: number } | undefined {
+  const at = ref.length > 300 ? undefined : parseReference(ref);
+  return at && !at.to ? { sheet: at.sheet, ...at.from } : undefined;
 }
 
 /** `worksheets/sheet5.xml` (relative to xl/) or `/xl/worksheets/sheet5.xml` (from the root) as a part name. */
@@ -56,18 +57,18 @@ function sharedStrings(xml: string): string[] {
   return out;
 }
 
-/** Column `col` of a sheet part: each cell's type (`t`), its <v> and its inline <t> text, by row. */
-function column(xml: string, col: string): Map<number, { type: string; v?: string; inline: string }> {
+/** Column `col` (1-based) of a sheet part: each cell's type (`t`), its <v> and its inline <t> text, by row. */
+function column(xml: string, col: number): Map<number, { type: string; v?: string; inline: string }> {
   const cells = new Map<number, { type: string; v?: string; inline: string }>();
   let cell: { type: string; v?: string; inline: string } | undefined;
   for (const t of xmlTags(xml)) {
     if (t.name === 'c') {
       cell = undefined;
       if (t.closing) continue;
-      const r = /^([A-Z]{1,3})([0-9]{1,7})$/.exec(t.attributes.get('r') ?? '');
-      if (!r || r[1] !== col) continue;
+      const r = parseAddress(t.attributes.get('r') ?? '');
+      if (!r || r.column !== col) continue;
       const found = { type: t.attributes.get('t') ?? 'n', inline: '' };
-      cells.set(Number(r[2]), found);
+      cells.set(r.row, found);
       if (!t.empty) cell = found;
     } else if (cell && !t.closing && !t.empty) {
       if (t.name === 'v') cell.v = t.text;
@@ -104,7 +105,7 @@ export function storedConfigText(bytes: Uint8Array, entries: ZipEntry[], maxByte
   }
   if (target === undefined) return { missing: `${CONFIG} is on a sheet the workbook does not have` };
 
-  const cells = column(part(partName(target)), at.col);
+  const cells = column(part(partName(target)), at.column);
   let shared: string[] | undefined;
   let text = '';
   let size = 0;

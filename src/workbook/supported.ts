@@ -1,17 +1,19 @@
-// What a workbook can show, in one place. An epoch sheet is one sample's
-// forward pass, its backward pass and the plain SGD step θ − lr·∂L/∂θ, with the
-// squared-error losses; the writer, the export command, `verify` and the
-// learner-workbook checker all ask this module before they start. Everything
-// else in a config (layer sizes, bias flags, activations, dtype, init) a
-// workbook shows as it is.
+// What the learner-workbook checker (`xlgrad check`) can compare with, in one
+// place: a hand-built workbook of one sample's forward pass, its backward pass
+// and the plain SGD step θ − lr·∂L/∂θ, with the squared-error losses.
+//
+// xlgrad's own workbooks (`xlgrad export`, `verify`) show every run a config
+// can describe: several samples and mini-batches, layers without biases, SGD
+// with momentum, nesterov, dampening and weight decay, Adam, cross-entropy and
+// BCE with logits; only their size is bounded (layout.ts, limits.ts).
 
 import { ConfigError, type Config } from '../config.ts';
 import type { Loss } from '../network.ts';
 
-/** The losses an epoch sheet writes as formulas. */
+/** The losses the checker compares with. */
 export const WORKBOOK_LOSSES: readonly Loss[] = ['squared_error', 'mse', 'half_squared_error'];
 
-/** Why a workbook cannot show `config`, as one line `field: …` naming what is supported; undefined when it can. */
+/** Why the checker cannot compare with `config`, as one line `field: …` naming what is supported; undefined when it can. */
 export function unsupported(config: Config): string | undefined {
   if (config.x.length !== 1) return `x: workbooks hold one sample for now, got ${config.x.length.toLocaleString('en-US')}`;
   const opt = config.optimizer;

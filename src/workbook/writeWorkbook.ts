@@ -8,23 +8,12 @@
 // row, and the other rows are written here as sheet XML, because exceljs's cell
 // model costs about 9 µs a cell even when streaming (4 s for the 480,000 cells
 // of a 10,000-step article run) while the XML of a cell is one line.
-//
-// exceljs's package entry is its Node build (streams, fs); bundlers that honour
-// the package's "browser" field (Vite does) get dist/exceljs.min.js instead.
-// Loading it with a dynamic import keeps it out of the main bundle and lets both
-// resolve: in Node the CommonJS module arrives as `default`.
+// exceljs is loaded through src/exceljs/excelJS.ts.
 
-import type * as ExcelJSTypes from 'exceljs';
+import { excelJS as excel, type ExcelJS, type ExcelJSTypes } from '../exceljs/excelJS.ts';
 import { fixZipDates } from './fixZipDates.ts';
-import { columnName, filledCell, sheetCells, type CellStyle, type FilledColumn, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
-
-type ExcelJS = typeof ExcelJSTypes;
-
-let loaded: Promise<ExcelJS> | undefined;
-function excel(): Promise<ExcelJS> {
-  loaded ??= import('exceljs').then((m) => ((m as unknown as { default?: ExcelJS }).default ?? m) as ExcelJS);
-  return loaded;
-}
+import { columnLetters, parseAddress, parseArea, referenceText } from '../spreadsheet/address.ts';
+import { filledCell, sheetCells, type CellStyle, type FilledColumn, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 
 /** A fixed document date: the same input must give the same bytes. */
 const DOCUMENT_DATE = new Date(Date.UTC(2000, 0, 1));
@@ -91,11 +80,8 @@ function writeSheet(wb: ExcelJSTypes.Workbook, sheet: LayoutSheet): void {
   }
 }
 
-/** A sheet name as a reference writes it: Inputs!$B$5, but 'Epoch 1'!$B$5 (a quote inside is doubled). */
-const quote = (sheet: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(sheet) && !/^[A-Za-z]{1,3}\d+$/.test(sheet) ? sheet : `'${sheet.replace(/'/g, "''")}'`);
-
-/** `B3` → `$B$3`, `B3:B102` → `$B$3:$B$102`: a defined name must not move with the cell it is used from. */
-const absolute = (address: string) => address.replace(/([A-Z]+)(\d+)/g, '$$$1$$$2');
+/** `Inputs!$B$5`, `'Epoch 1'!$B$5`, `Training!$B$3:$B$102`: a defined name must not move with the cell it is used from. */
+const nameReference = (sheet: string, address: string): string => referenceText({ sheet, ...parseArea(address)! });
 
 /**
  * exceljs keeps each defined name as a matrix of cells and, when it writes,
@@ -105,13 +91,23 @@ const absolute = (address: string) => address.replace(/([A-Z]+)(\d+)/g, '$$$1$$$
  * `model` returns (both writers read `_definedNames.model`).
  */
 function defineNames(wb: object, layout: WorkbookLayout): void {
-  const names = Object.entries(layout.names).map(([name, { sheet, address }]) => ({ name, ranges: [`${quote(sheet)}!${absolute(address)}`] }));
+  const names = Object.entries(layout.names).map(([name, { sheet, address }]) => ({ name, ranges: [nameReference(sheet, address)] }));
   (wb as { _definedNames: { model: typeof names } })._definedNames = { model: names };
+}
+
+/** How far a build has got: the layout, each sheet written, then the zip. */
+export interface Progress {
+  step: 'layout' | 'sheet' | 'zip';
+  /** Steps finished out of `total`: 1 + sheets + 1. */
+  done: number;
+  total: number;
 }
 
 export interface WriteOptions {
   /** Write with exceljs's streaming writer (Node only). Default: when the layout has more than STREAM_CELLS cells and the streaming writer exists. */
   stream?: boolean;
+  /** Called as each sheet has been written and before the zip is made; it changes nothing in the bytes. */
+  onProgress?: (p: Progress) => void;
 }
 
 /** exceljs's in-memory model takes about 2 kB per cell: above this many, Node streams. */
@@ -127,10 +123,15 @@ export async function writeWorkbook(layout: WorkbookLayout, options: WriteOption
   const canStream = (ExcelJS as { stream?: { xlsx?: { WorkbookWriter?: unknown } } }).stream?.xlsx?.WorkbookWriter !== undefined;
   if (options.stream && !canStream) throw new Error('writeWorkbook: this build of exceljs has no streaming writer');
   const stream = options.stream ?? (canStream && cellCount(layout) > STREAM_CELLS);
-  return fixZipDates(stream ? await streamed(ExcelJS, layout) : await inMemory(ExcelJS, layout));
+  const total = layout.sheets.length + 2;
+  const report = (step: Progress['step'], done: number) => options.onProgress?.({ step, done, total });
+  const sheetDone = (k: number) => report(k + 1 === layout.sheets.length ? 'zip' : 'sheet', k + 2);
+  return fixZipDates(stream ? await streamed(ExcelJS, layout, sheetDone) : await inMemory(ExcelJS, layout, sheetDone));
 }
 
-async function inMemory(ExcelJS: ExcelJS, layout: WorkbookLayout): Promise<Uint8Array> {
+type SheetDone = (index: number) => void;
+
+async function inMemory(ExcelJS: ExcelJS, layout: WorkbookLayout, sheetDone: SheetDone): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'xlgrad';
   wb.lastModifiedBy = 'xlgrad';
@@ -138,7 +139,10 @@ async function inMemory(ExcelJS: ExcelJS, layout: WorkbookLayout): Promise<Uint8
   wb.modified = DOCUMENT_DATE;
   // Every formula's cached result is xlgrad's float64 value; ask the opening app to recompute anyway.
   wb.calcProperties.fullCalcOnLoad = true;
-  for (const sheet of layout.sheets) writeSheet(wb, sheet);
+  layout.sheets.forEach((sheet, k) => {
+    writeSheet(wb, sheet);
+    sheetDone(k);
+  });
   defineNames(wb, layout);
   return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
 }
@@ -157,7 +161,7 @@ const ZIP_LEVEL = 3;
  * cached results are the engine's float64 values, and Excel and LibreOffice
  * recalculate a file written by another application anyway.
  */
-async function streamed(ExcelJS: ExcelJS, layout: WorkbookLayout): Promise<Uint8Array> {
+async function streamed(ExcelJS: ExcelJS, layout: WorkbookLayout, sheetDone: SheetDone): Promise<Uint8Array> {
   const options = { useStyles: true, useSharedStrings: true, created: DOCUMENT_DATE, modified: DOCUMENT_DATE, creator: 'xlgrad', lastModifiedBy: 'xlgrad', zip: { zlib: { level: ZIP_LEVEL } } };
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter(options as Partial<ExcelJSTypes.stream.xlsx.WorkbookStreamWriterOptions>);
   const ids = new Map<string, number>();
@@ -170,19 +174,19 @@ async function streamed(ExcelJS: ExcelJS, layout: WorkbookLayout): Promise<Uint8
     }
     return id;
   };
-  for (const sheet of layout.sheets) streamSheet(wb, sheet, styleId);
+  layout.sheets.forEach((sheet, k) => {
+    streamSheet(wb, sheet, styleId);
+    sheetDone(k);
+  });
   defineNames(wb, layout);
   await wb.commit();
   return new Uint8Array((wb as unknown as Streaming).stream.read());
 }
 
-const ADDRESS = /^([A-Z]+)(\d+)$/;
-/** `AB12` → { col: 27, row: 12 } (col 0 = A). */
+/** `AB12` → { col: 27, row: 12 }: the layout's 0-based column (col 0 = A) and the row. */
 function cellAt(address: string): { col: number; row: number } {
-  const [, letters, row] = ADDRESS.exec(address)!;
-  let col = 0;
-  for (const ch of letters!) col = col * 26 + ch.charCodeAt(0) - 64;
-  return { col: col - 1, row: Number(row) };
+  const { row, column } = parseAddress(address)!;
+  return { col: column - 1, row };
 }
 
 const escapeXml = (s: string) => s.replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'));
@@ -216,12 +220,12 @@ function cellXml(c: LayoutCell, styleId: StyleId): string {
  * formula's text escaped and its references' letters.
  */
 function filledWriter(f: FilledColumn, styleId: StyleId): (row: number, rowText: (rows: number) => string) => string {
-  const at = `<c r="${columnName(f.col)}`;
+  const at = `<c r="${columnLetters(f.col + 1)}`;
   const finite = styleId(f.style, f.numFmt), error = styleId('error', f.numFmt);
   const open = `"${finite ? ` s="${finite}"` : ''}>`;
   const openError = `"${error ? ` s="${error}"` : ''} t="e">`;
   const text = f.formula?.text.map(escapeXml) ?? [];
-  const refs = (f.formula?.refs ?? []).map((r) => ({ letters: columnName(r.col), rows: r.rows }));
+  const refs = (f.formula?.refs ?? []).map((r) => ({ letters: columnLetters(r.col + 1), rows: r.rows }));
   const close = f.formula ? '</f><v>' : '<v>';
   return (row, rowText) => {
     const v = f.values[row - f.from]!;

@@ -1,9 +1,14 @@
-"""Recalculate an .xlsx in headless LibreOffice; print every cell and defined name as JSON.
+"""Recalculate a workbook in headless LibreOffice; print every cell and defined name as JSON.
 
 Design: start a private soffice (own profile, own UNO pipe), connect with retries, load the book
 hidden and read-only, force calculateAll() (LibreOffice keeps cached .xlsx results otherwise), and
 read doubles through UNO in bulk, since file exports round to 15 digits and per-cell calls cost ~1 ms.
-Usage: /usr/bin/python3 recalc.py BOOK.xlsx [PROFILE_DIR]; exit 0 ok, 2 usage, 3 unloadable, 4 office.
+Cells and names come back as positions (1-based row and column numbers, 0-based sheet indices);
+the TypeScript caller (libreoffice.ts) writes and reads A1 addresses, so there is one copy of
+spreadsheet addressing (src/spreadsheet/address.ts).
+Usage: /usr/bin/python3 recalc.py BOOK [PROFILE_DIR]; exit 0 ok, 2 usage, 3 unloadable, 4 office.
+       /usr/bin/python3 recalc.py --convert BOOK OUT [PROFILE_DIR]: recalculate BOOK and save it at
+       OUT, as OpenDocument (OUT.ods) or Office Open XML (OUT.xlsx), printing {"converted": OUT}.
 With XLGRAD_WATCH_STDIN=1, the end of stdin means the caller has died: the run is abandoned (see
 watch_caller).
 """
@@ -11,7 +16,6 @@ watch_caller).
 import json
 import math
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -55,15 +59,6 @@ class Failure(Exception):
     def __init__(self, message, code):
         super().__init__(message)
         self.code = code
-
-
-def col_letters(index):
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def error_name(code):
@@ -163,7 +158,7 @@ def read_sheet(sheet):
     formulas = area.getFormulaArray()
     formula_cells = cells_of(area.queryContentCells(FORMULA))
     error_cells = cells_of(area.queryFormulaCells(ERROR))
-    cells = {}
+    cells = []
     for r, row in enumerate(data):
         for c, value in enumerate(row):
             is_formula = (r, c) in formula_cells
@@ -183,29 +178,20 @@ def read_sheet(sheet):
                 cell = {"type": "error", "error": "#NUM!", "code": 503}
             if is_formula:
                 cell["formula"] = formulas[r][c]
-            cells[col_letters(c) + str(r + 1)] = cell
+            cells.append([r + 1, c + 1, cell])
     return {"name": sheet.Name, "cells": cells}
 
 
-def read_name(doc, named):
-    out = {"ref": named.Content, "sheet": None, "cell": None, "value": None, "error": None}
+def read_name(named):
+    """The name's reference as LibreOffice spells it and, when it refers to cells, where they are:
+    the sheet's index, the first cell's 1-based row and column, and how many rows and columns."""
+    out = {"ref": named.Content}
     target = named.getReferredCells()
     if target is None:
         return out  # a constant or formula, not a reference
     addr = target.RangeAddress
-    out["sheet"] = doc.Sheets.getByIndex(addr.Sheet).Name
-    if (addr.StartColumn, addr.StartRow) != (addr.EndColumn, addr.EndRow):
-        return out  # a multi-cell range has no single value
-    out["cell"] = col_letters(addr.StartColumn) + str(addr.StartRow + 1)
-    cell = target.getCellByPosition(0, 0)
-    code = cell.getError()
-    if code:
-        out["error"] = error_name(code)
-    elif cell.getType().value == "TEXT" or (
-            cell.getType().value == "FORMULA" and cell.FormulaResultType2 == 2):
-        out["value"] = cell.getString()
-    elif cell.getType().value != "EMPTY":
-        out["value"] = cell.getValue()
+    out.update(sheet=addr.Sheet, row=addr.StartRow + 1, column=addr.StartColumn + 1,
+               rows=addr.EndRow - addr.StartRow + 1, columns=addr.EndColumn - addr.StartColumn + 1)
     return out
 
 
@@ -213,19 +199,15 @@ def read_names_uno(doc):
     names = {}
     ranges = doc.NamedRanges
     for name in ranges.ElementNames:
-        names[name] = read_name(doc, ranges.getByName(name))
+        names[name] = read_name(ranges.getByName(name))
     # Sheet-scoped names live on their sheet; key them like Excel does ("Sheet!name").
     for i in range(doc.Sheets.Count):
         sheet = doc.Sheets.getByIndex(i)
         local = getattr(sheet, "NamedRanges", None)
         if local is not None:
             for name in local.ElementNames:
-                names["%s!%s" % (sheet.Name, name)] = read_name(doc, local.getByName(name))
+                names["%s!%s" % (sheet.Name, name)] = read_name(local.getByName(name))
     return names
-
-
-SINGLE_CELL = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]+)$")
-SHEET_PREFIX = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!")
 
 
 def names_in_file(path):
@@ -233,7 +215,7 @@ def names_in_file(path):
 
     Asking LibreOffice costs several UNO round trips per name (seconds for a workbook with
     thousands of names); the names are in the file as written, and calculating does not move
-    them, so reading them there is exact and free."""
+    them, so reading them there is exact and free. The caller reads the references' addresses."""
     with zipfile.ZipFile(path) as z:
         root = ElementTree.fromstring(z.read("xl/workbook.xml"))
     ns = root.tag[1:root.tag.index("}")] if root.tag.startswith("{") else ""
@@ -247,33 +229,11 @@ def names_in_file(path):
     return out
 
 
-def read_names(doc, path, sheets):
+def read_names(doc, path):
     try:
-        defined = names_in_file(path)
+        return {key: {"ref": ref} for key, ref in names_in_file(path)}
     except Exception:
-        return read_names_uno(doc)  # not an OOXML zip we can read: ask LibreOffice instead
-    by_sheet = {s["name"]: s["cells"] for s in sheets}
-    names = {}
-    for key, ref in defined:
-        out = {"ref": ref, "sheet": None, "cell": None, "value": None, "error": None}
-        names[key] = out
-        m = SINGLE_CELL.match(ref)
-        if not m:
-            p = SHEET_PREFIX.match(ref)
-            if p:  # a range: its sheet, but no single value
-                out["sheet"] = (p.group(1) or "").replace("''", "'") or p.group(2)
-            continue
-        sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
-        cell = m.group(3) + m.group(4)
-        out["sheet"], out["cell"] = sheet, cell
-        found = by_sheet.get(sheet, {}).get(cell)
-        if found is None:
-            continue
-        if found["type"] == "error":
-            out["error"] = found["error"]
-        else:
-            out["value"] = found.get("value", found.get("text"))
-    return names
+        return read_names_uno(doc)  # not an OOXML zip we can read (an .ods): ask LibreOffice
 
 
 def child_pids(pid):
@@ -305,7 +265,18 @@ def stop_office(proc, desktop):
     proc.wait()
 
 
-def recalculate(path, profile_dir):
+# LibreOffice's export filters by the extension of the file to write.
+FILTERS = {".ods": "calc8", ".xlsx": "Calc Office Open XML"}
+
+
+def filter_of(path):
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in FILTERS:
+        raise Failure("cannot save as %s (only %s)" % (ext or path, ", ".join(FILTERS)), 2)
+    return FILTERS[ext]
+
+
+def recalculate(path, profile_dir, convert_to=None):
     try:
         import uno
     except ImportError:
@@ -324,8 +295,11 @@ def recalculate(path, profile_dir):
         doc = load(uno, desktop, path)
         try:
             doc.calculateAll()
+            if convert_to is not None:
+                doc.storeToURL(uno.systemPathToFileUrl(convert_to), (prop("FilterName", filter_of(convert_to)),))
+                return {"converted": convert_to}
             sheets = [read_sheet(doc.Sheets.getByIndex(i)) for i in range(doc.Sheets.Count)]
-            return {"sheets": sheets, "names": read_names(doc, path, sheets)}
+            return {"sheets": sheets, "names": read_names(doc, path)}
         finally:
             try:
                 doc.close(True)
@@ -400,8 +374,15 @@ def main(argv):
 
 
 def run_main(argv):
+    convert_to = None
+    if len(argv) >= 2 and argv[1] == "--convert":
+        if len(argv) < 4:
+            argv = []  # the usage line below
+        else:
+            convert_to = os.path.abspath(argv[3])
+            argv = argv[:1] + argv[2:3] + argv[4:]
     if len(argv) not in (2, 3):
-        print(json.dumps({"error": "usage: recalc.py BOOK.xlsx [PROFILE_DIR]"}))
+        print(json.dumps({"error": "usage: recalc.py [--convert BOOK OUT | BOOK] [PROFILE_DIR]"}))
         return 2
     path = os.path.abspath(argv[1])
     own_profile = len(argv) == 2
@@ -409,7 +390,7 @@ def run_main(argv):
     if os.environ.get("XLGRAD_WATCH_STDIN") == "1":
         watch_caller(profile_dir)
     try:
-        result = recalculate(path, profile_dir)
+        result = recalculate(path, profile_dir, convert_to)
     except Failure as e:
         print(json.dumps({"error": str(e)}))
         return e.code

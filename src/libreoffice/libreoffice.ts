@@ -1,5 +1,7 @@
 /**
- * Recalculate an .xlsx in real LibreOffice and return full-precision cell and defined-name values.
+ * Recalculate a workbook (.xlsx or .ods) in real LibreOffice and return full-precision cell and
+ * defined-name values; or save it as .ods. recalc.py answers with positions (sheet index, 1-based
+ * row and column); this side writes and reads the A1 addresses (src/spreadsheet/address.ts).
  * Design: recalc.py, run by /usr/bin/python3 (the interpreter python3-uno installs into), starts its
  * own headless soffice on a private pipe and profile, forces calculateAll() and prints JSON read
  * through UNO. This side owns what must survive a hung or crashed Python: the temporary profile
@@ -13,10 +15,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, rmSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cellAddress, parseReference } from '../spreadsheet/address.ts';
 
 export const INSTALL_HINT = 'apt-get install -y --no-install-recommends libreoffice-calc-nogui python3-uno';
 
@@ -93,19 +96,80 @@ export function libreOfficeStatus(): { ok: true } | { ok: false; message: string
  * A minute, plus time for the size: a 7 MB workbook of 700,000 formulas takes
  * LibreOffice over a minute to load, calculate and read.
  */
-function defaultTimeout(file: string): number {
+function defaultTimeout(input: WorkbookInput): number {
   let bytes = 0;
   try {
-    bytes = statSync(file).size;
+    bytes = typeof input === 'string' ? statSync(input).size : input.bytes.length;
   } catch {
     // the script reports a missing file itself
   }
   return DEFAULT_TIMEOUT_MS + PER_MB_TIMEOUT_MS * (bytes / 2 ** 20);
 }
 
-/** Recalculate `file` in headless LibreOffice; the file itself is opened read-only. */
-export async function recalculate(file: string, opts: { timeoutMs?: number } = {}): Promise<Recalculated> {
-  const timeoutMs = opts.timeoutMs ?? defaultTimeout(file);
+/**
+ * A workbook to open: a file (opened read-only), or the bytes of an .xlsx or
+ * .ods, written into the run's temporary folder and removed with it, however
+ * the run ends (Ctrl-C included).
+ */
+export type WorkbookInput = string | { bytes: Uint8Array; type: 'xlsx' | 'ods' };
+
+/** What recalc.py prints: cells as [row, column, cell], names as their reference text and, when LibreOffice resolved them, where they are. */
+interface Positions {
+  sheets: { name: string; cells: [row: number, column: number, cell: RecalculatedCell][] }[];
+  names: Record<string, { ref: string; sheet?: number; row?: number; column?: number; rows?: number; columns?: number }>;
+}
+
+/** recalc.py's positions as A1 addresses, and each name's value read from its cell. */
+function addressed(raw: Positions): Recalculated {
+  // A loop, not Object.fromEntries: a 10,000-step workbook has half a million cells, and each sheet's positions are let go once addressed.
+  const sheets = raw.sheets.map((s) => {
+    const cells: Record<string, RecalculatedCell> = {};
+    for (const [row, column, cell] of s.cells) cells[cellAddress(row, column)] = cell;
+    s.cells = [];
+    return { name: s.name, cells };
+  });
+  const byName = new Map(sheets.map((s) => [s.name, s.cells]));
+  const names: Record<string, RecalculatedName> = {};
+  for (const [key, n] of Object.entries(raw.names)) {
+    // Resolved by LibreOffice (an .ods), or the reference as the file writes it (an .xlsx).
+    const at = n.sheet !== undefined
+      ? { sheet: raw.sheets[n.sheet]?.name ?? null, cell: n.rows === 1 && n.columns === 1 ? cellAddress(n.row!, n.column!) : null }
+      : (() => {
+          const ref = parseReference(n.ref);
+          return ref ? { sheet: ref.sheet, cell: ref.to ? null : cellAddress(ref.from.row, ref.from.column) } : { sheet: null, cell: null };
+        })();
+    const found = at.sheet !== null && at.cell !== null ? byName.get(at.sheet)?.[at.cell] : undefined;
+    names[key] = {
+      ref: n.ref, ...at,
+      value: found === undefined || found.type === 'error' ? null : found.type === 'value' ? found.value : found.text,
+      error: found?.type === 'error' ? found.error : null,
+    };
+  }
+  return { sheets, names };
+}
+
+/** Recalculate a workbook (.xlsx or .ods) in headless LibreOffice. */
+export async function recalculate(input: WorkbookInput, opts: { timeoutMs?: number } = {}): Promise<Recalculated> {
+  return addressed((await runOffice(input, (book) => [book], opts.timeoutMs)) as Positions);
+}
+
+/**
+ * The workbook recalculated by LibreOffice and saved `to` OpenDocument (.ods)
+ * or Office Open XML (.xlsx), as bytes; nothing is left on disk.
+ */
+export async function convertWorkbook(input: WorkbookInput, to: 'ods' | 'xlsx', opts: { timeoutMs?: number } = {}): Promise<Uint8Array> {
+  let out = '';
+  const converted = await runOffice(input, (book, folder) => ['--convert', book, (out = join(folder, `converted.${to}`))], opts.timeoutMs, () => readFile(out));
+  return converted as Uint8Array;
+}
+
+/**
+ * recalc.py run in a fresh profile folder with the arguments `args` gives for
+ * the workbook's path and that folder; `before` the folder is removed, `last`
+ * reads what the run left in it. Returns the printed JSON, parsed.
+ */
+async function runOffice(input: WorkbookInput, args: (book: string, folder: string) => string[], timeout?: number, last?: () => Promise<unknown>): Promise<unknown> {
+  const timeoutMs = timeout ?? defaultTimeout(input);
   const soffice = findSoffice();
   if (!soffice) throw new LibreOfficeError(`LibreOffice (soffice) not found; install it with: ${INSTALL_HINT}`, 'missing');
   if (!isExecutable(PYTHON)) throw new LibreOfficeError(`${PYTHON} not found; install it with: ${INSTALL_HINT}`, 'missing');
@@ -116,7 +180,11 @@ export async function recalculate(file: string, opts: { timeoutMs?: number } = {
   runs.add(run);
   watchSignals();
   try {
-    return await runScript(resolve(file), run, soffice, timeoutMs);
+    let book: string;
+    if (typeof input === 'string') book = resolve(input);
+    else await writeFile((book = join(profile, `workbook.${input.type}`)), input.bytes);
+    const printed = await runScript(args(book, profile), book, run, soffice, timeoutMs);
+    return last ? await last() : printed;
   } finally {
     killGroup(run);
     await rm(profile, { recursive: true, force: true, maxRetries: 3 });
@@ -178,11 +246,11 @@ function unwatchSignals(): void {
   process.off('exit', cleanUpAll);
 }
 
-function runScript(file: string, run: Run, soffice: string, timeoutMs: number): Promise<Recalculated> {
+function runScript(args: string[], file: string, run: Run, soffice: string, timeoutMs: number): Promise<unknown> {
   return new Promise((resolvePromise, reject) => {
     // detached: Python leads a new process group that soffice inherits, so one kill reaches all.
     // stdin is a pipe nobody writes to: it closes only when this process dies (recalc.py's watch).
-    const child = spawn(PYTHON, [SCRIPT, file, run.profile], {
+    const child = spawn(PYTHON, [SCRIPT, ...args, run.profile], {
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, XLGRAD_SOFFICE: soffice, XLGRAD_WATCH_STDIN: '1' },
@@ -221,7 +289,7 @@ function runScript(file: string, run: Run, soffice: string, timeoutMs: number): 
       }
       const failure = (parsed as { error?: unknown }).error;
       if (code === 0 && failure === undefined) {
-        resolvePromise(parsed as Recalculated);
+        resolvePromise(parsed);
       } else {
         const message = String(failure ?? `exit code ${code}`);
         if (message.includes('python3-uno')) {
