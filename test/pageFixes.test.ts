@@ -183,18 +183,36 @@ async function drawEverything(page: Page): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
 }
 
+/** axe-core's critical and serious violations on the page as it is now. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]!.target.join(' ')}`);
+  });
+}
+
 describe('accessibility', () => {
   it.each([[1200, 900], [390, 844]])('axe-core finds no critical or serious violation at %i px', async (width, height) => {
     const { page, context } = await open('', { width, height });
     await loaded(page);
     await drawEverything(page);
-    await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]!.target.join(' ')}`);
-    });
-    expect(violations).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('axe-core finds none in the editor either: open CodeMirror editors, the cell tools shown, the notebook bar', async () => {
+    const { page, context } = await open();
+    await loaded(page);
+    // A JavaScript cell, a Markdown cell and a cell that displays nothing, each with its editor open (its tools then show).
+    for (const id of ['2', '5', '17']) {
+      await page.locator(`[data-cell-id="${id}"]`).hover();
+      await page.locator(`[data-cell-id="${id}"] [data-action="edit"]`).click();
+      await expect.poll(() => page.locator(`[data-cell-id="${id}"] .cm-content`).isVisible()).toBe(true);
+    }
+    expect(await page.locator('.cell.editing .cell-tools button').count()).toBeGreaterThanOrEqual(3 * 6);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 });
