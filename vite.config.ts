@@ -1,8 +1,13 @@
 // The notebook's dev server (`npm start`) and static build (`npm run build` → dist/).
-// Everything is bundled from node_modules: the built site makes no request
+// Every Notebook Kit file notebooks/<name>.html is a page (/ is the article);
+// everything is bundled from node_modules: the built site makes no request
 // outside its own origin.
 
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { notebookPages, pages } from './notebooks/editor/pages.ts';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * KaTeX's stylesheet declares its fonts with `font-display: block`, which hides
@@ -22,8 +27,19 @@ function katexFontSwap(): Plugin {
 export default defineConfig({
   root: 'notebooks',
   base: './',
-  plugins: [katexFontSwap()],
+  plugins: [katexFontSwap(), notebookPages()],
+  // What a cell's `import … from "xlgrad"` means, for any Vite build of a
+  // notebook (the page itself resolves cells' imports in editor/imports.ts).
+  resolve: {
+    alias: [
+      { find: /^xlgrad$/, replacement: here('./src/api.ts') },
+      { find: /^xlgrad\/notebook$/, replacement: here('./notebooks/notebook.ts') },
+      // Notebook Kit's TypeScript cells need the whole compiler; the page leaves it out.
+      { find: /^typescript$/, replacement: here('./notebooks/editor/noTypescript.ts') },
+    ],
+  },
   build: {
+    rollupOptions: { input: pages(here('./notebooks')) },
     outDir: '../dist',
     emptyOutDir: true,
     target: 'es2022',

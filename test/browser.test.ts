@@ -1,5 +1,7 @@
-// The notebook end to end in real Chromium: the static build served from
-// 127.0.0.1, driven like a user would, with every request checked.
+// The article notebook end to end in real Chromium: the static build served
+// from 127.0.0.1, driven like a user would, with every request checked. Cells
+// are found by the names they define (`data-cell="summary"`); Notebook Kit
+// numbers its cells, and `data-cell-id` holds that number.
 
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,8 +64,8 @@ afterAll(async () => {
 
 describe('the notebook in Chromium', () => {
   it('shows the article: epoch-1 loss 2.8952391, every cell drawn, none failed', async () => {
-    for (const section of await page.locator('main > section').all()) {
-      await section.scrollIntoViewIfNeeded();
+    for (const cell of await page.locator('[data-cell-id]').all()) {
+      await cell.scrollIntoViewIfNeeded();
       await settled();
     }
     expect(await text('[data-cell="summary"] [data-value="loss"]')).toBe('2.8952391');
@@ -84,7 +86,6 @@ describe('the notebook in Chromium', () => {
     await settled();
     const expected = epochDetails(trace({ ...ARTICLE, x: [[2]] }, { numeric: false }))[0]!.loss;
     expect(await text('[data-cell="summary"] [data-value="loss"]')).toBe(num(expected));
-    // Cells off screen draw when they scroll into view, as Observable's visibility() does.
     const shown = async (selector: string) => {
       await page.locator(selector).first().scrollIntoViewIfNeeded();
       await settled();
@@ -116,7 +117,7 @@ describe('the notebook in Chromium', () => {
 
   it('Download builds the workbook for the current inputs, with its named cells', async () => {
     expect(requested.filter((u) => /exceljs/.test(u))).toEqual([]);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-cell="download"] button.download').click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-cell="download"] .cell-output button.download').click()]);
     const file = join(out, download.suggestedFilename());
     await download.saveAs(file);
     expect(requested.some((u) => /exceljs/.test(u))).toBe(true);
@@ -146,7 +147,7 @@ describe('the notebook in Chromium', () => {
     const other = await page.context().newPage();
     await other.goto(`${site.url}#layers=banana`);
     await other.waitForFunction(() => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent === '2.8952391');
-    expect(await other.locator('[data-cell="hash"]').textContent()).toBe('Part of the link could not be used (layers must look like 1-2-2-1, got "banana"); the page shows the default for it and keeps the rest.');
+    expect(await other.locator('[data-cell="hash"] .notice').textContent()).toBe('Part of the link could not be used (layers must look like 1-2-2-1, got "banana"); the page shows the default for it and keeps the rest.');
     await other.close();
   });
 
@@ -173,7 +174,7 @@ describe('the notebook in Chromium', () => {
   it('loads nothing from outside 127.0.0.1 and logs no error; screenshot in test/output/notebook.png', async () => {
     mkdirSync(join(ROOT, 'test/output'), { recursive: true });
     // Scroll through once so every section has drawn its latest value.
-    for (const section of await page.locator('main > section').all()) await section.scrollIntoViewIfNeeded();
+    for (const cell of await page.locator('[data-cell-id]').all()) await cell.scrollIntoViewIfNeeded();
     await page.evaluate(() => window.scrollTo(0, 0));
     await settled();
     await page.screenshot({ path: join(ROOT, 'test/output/notebook.png'), fullPage: true });

@@ -1,6 +1,14 @@
-import { Runtime, type Module } from '@observablehq/runtime';
-import { describe, expect, it } from 'vitest';
-import define, { CELLS, DEFAULT_INPUT } from '../notebooks/article.ts';
+// @vitest-environment jsdom
+// The article notebook (notebooks/article.html) headless: the Notebook Kit
+// file deserialized, each cell transpiled and run on @observablehq/runtime in
+// jsdom by the editor's Session, with the page's builtins only.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize } from '@observablehq/notebook-kit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Session } from '../notebooks/editor/session.ts';
+import { DEFAULT_INPUT, PAGE_DEFAULTS } from '../notebooks/steps.ts';
 import { checkInput, notShown, PAGE_PRESETS, rawInputOf, type RawInput } from '../notebooks/cells/input.ts';
 import { FIGURE_1 } from '../notebooks/cells/combination.ts';
 import { fromHash, toHash, type PageState } from '../notebooks/cells/hash.ts';
@@ -10,29 +18,57 @@ import { ARTICLE, normalizeConfig, type Config } from '../src/config.ts';
 import { preset } from '../src/presets.ts';
 import { num } from '../notebooks/cells/format.ts';
 
+const ARTICLE_FILE = readFileSync(join(import.meta.dirname, '../notebooks/article.html'), 'utf8');
+
+/** The cells' names that hold data (the article's cell graph); views and inputs are checked in Chromium. */
+const CELLS = [
+  'coefficients', 'combination', 'activations', 'diagram',
+  'input', 'checked', 'config', 'summary',
+  'forward', 'derivatives', 'gradients', 'sgd', 'loss', 'trajectories',
+  'sliceParam', 'slice', 'download', 'upload', 'checkReport',
+  'net', 'training', 'selectedEpoch', 'epoch', 'data', 'params', 'detail', 'fixture', 'pytorch', 'workbook',
+] as const;
+
 type State = { value: unknown } | { error: string };
+const sessions: Session[] = [];
+// jsdom has no canvas; vega measures text without one.
+HTMLCanvasElement.prototype.getContext = () => null;
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.dispose();
+});
 
-/** A notebook whose observers record each cell's latest state and how often it was computed. */
+/** The article running headless; `runs` counts how often each named cell was computed. */
 function notebook() {
-  const states = new Map<string, State>();
   const runs = new Map<string, number>();
-  const runtime = new Runtime();
-  const main = runtime.module(define, (name) => ({
-    fulfilled(value: unknown) {
-      states.set(name, { value });
-      runs.set(name, (runs.get(name) ?? 0) + 1);
+  const root = document.createElement('main');
+  document.body.append(root);
+  const names = new Map<number, string[]>();
+  const session: Session = new Session(deserialize(ARTICLE_FILE), root, {
+    done(id) {
+      for (const n of names.get(id) ?? []) runs.set(n, (runs.get(n) ?? 0) + 1);
     },
-    rejected(error: unknown) {
-      states.set(name, { error: String((error as Error)?.message ?? error) });
-      runs.set(name, (runs.get(name) ?? 0) + 1);
-    },
-  }));
-  return { main, states, runs, runtime };
-}
-
-/** Waits until every cell has settled. */
-async function settled(main: Module): Promise<void> {
-  await Promise.all(CELLS.map((n) => main.value(n).catch(() => undefined)));
+  });
+  for (const e of session.entries) names.set(e.cell.id, e.defined.names);
+  sessions.push(session);
+  // The controls are @observablehq/inputs forms, which jsdom cannot host: the
+  // input cells get plain values instead, as the controls would report them.
+  // The URL is shared by the tests in this file: every notebook starts from the defaults.
+  session.main.redefine('page', [], () => ({ state: structuredClone(PAGE_DEFAULTS) }));
+  session.main.redefine('form', [], () => document.createElement('div'));
+  session.main.redefine('input', [], () => structuredClone(DEFAULT_INPUT));
+  session.main.redefine('coefficients', [], () => ({ ...FIGURE_1 }));
+  const states = new Map<string, State>();
+  /** Waits until every named cell has settled, and records its value or error. */
+  const settled = async () => {
+    for (const n of CELLS) {
+      try {
+        states.set(n, { value: await session.main.value(n) });
+      } catch (e) {
+        states.set(n, { error: String((e as Error)?.message ?? e) });
+      }
+    }
+  };
+  return { main: session.main, session, states, runs, settled };
 }
 
 const value = (states: Map<string, State>, name: string): any => {
@@ -44,9 +80,9 @@ const value = (states: Map<string, State>, name: string): any => {
 const withX = (x: string): RawInput => ({ ...structuredClone(DEFAULT_INPUT), x: [x] });
 
 describe('the article notebook', () => {
-  it('define(runtime, observer) computes the article: loss 2.8952391 at epoch 1, PyTorch recorded, every method agreeing', async () => {
-    const { main, states } = notebook();
-    await settled(main);
+  it('article.html computes the article: loss 2.8952391 at epoch 1, PyTorch recorded, every method agreeing', async () => {
+    const { states, settled } = notebook();
+    await settled();
     expect(value(states, 'summary')).toMatchObject({ epoch: 1, epochs: 2, loss: '2.8952391', yhat: ['-0.70154023'], lastLoss: '2.7745254', diverged: null });
     const g = value(states, 'gradients');
     expect(g.pytorch).toMatch(/^recorded PyTorch/);
@@ -63,12 +99,12 @@ describe('the article notebook', () => {
   });
 
   it('main.redefine("input") recomputes the cells that depend on it and only those', async () => {
-    const { main, states, runs } = notebook();
-    await settled(main);
+    const { main, states, runs, settled } = notebook();
+    await settled();
     const before = Object.fromEntries(runs);
     // Below x ≈ 1.37 both first-layer ReLUs are dead and L does not depend on x.
     main.redefine('input', [], () => withX('2'));
-    await settled(main);
+    await settled();
     const recomputed = CELLS.filter((n) => runs.get(n) !== before[n]);
     expect(recomputed).not.toContain('combination');
     expect(recomputed).not.toContain('activations');
@@ -79,11 +115,11 @@ describe('the article notebook', () => {
   });
 
   it('main.redefine("selectedEpoch") moves the per-epoch cells and leaves the training alone', async () => {
-    const { main, states, runs } = notebook();
-    await settled(main);
+    const { main, states, runs, settled } = notebook();
+    await settled();
     const before = Object.fromEntries(runs);
     main.redefine('selectedEpoch', [], () => 2);
-    await settled(main);
+    await settled();
     expect(value(states, 'summary')).toMatchObject({ epoch: 2, loss: '2.7745254' });
     expect(runs.get('training')).toBe(before.training);
     expect(runs.get('trajectories')).toBe(before.trajectories);
@@ -91,35 +127,36 @@ describe('the article notebook', () => {
   });
 
   it('a bad input is reported by "checked" and "config" keeps the last good configuration', async () => {
-    const { main, states } = notebook();
+    const { main, states, settled } = notebook();
     main.redefine('input', [], () => withX('0.5'));
-    await settled(main);
+    await settled();
     const good = value(states, 'summary').loss;
     main.redefine('input', [], () => ({ ...withX('3'), lr: '-1' }));
-    await settled(main);
+    await settled();
     expect(value(states, 'checked')).toEqual({ errors: [{ field: 'lr', message: 'learning rate: must be a number > 0, got -1' }] });
     expect(value(states, 'config').x).toEqual([[0.5]]);
     expect(value(states, 'summary').loss).toBe(good);
   });
 
   it('an error in one cell stays in that cell', async () => {
-    const { main, states } = notebook();
-    await settled(main);
+    const { main, states, session, settled } = notebook();
+    await settled();
     main.redefine('coefficients', [], () => {
       throw new Error('no coefficients');
     });
     main.redefine('input', [], () => withX('2'));
-    await settled(main);
+    await settled();
     expect(states.get('coefficients')).toEqual({ error: 'no coefficients' });
     expect(states.get('combination')).toEqual({ error: 'no coefficients' });
+    expect(session.entries.find((e) => e.defined.names.includes('combination'))!.out.textContent).toBe('no coefficients');
     expect(value(states, 'config').x).toEqual([[2]]);
     expect(value(states, 'summary').loss).toMatch(/^\d/);
   });
 
   it('a diverging run says "diverged at epoch k" and still renders', async () => {
-    const { main, states } = notebook();
+    const { main, states, settled } = notebook();
     main.redefine('input', [], () => ({ ...structuredClone(DEFAULT_INPUT), lr: '1e30', epochs: '50' }));
-    await settled(main);
+    await settled();
     const config: Config = value(states, 'config');
     const reference = trace(config, { numeric: false });
     const summary = value(states, 'summary');
@@ -131,9 +168,9 @@ describe('the article notebook', () => {
 
 describe('the article notebook with bias flags', () => {
   it('main.redefine("input") with bias [true, false, true]: no b3, b4; every cell computes and the methods agree', async () => {
-    const { main, states } = notebook();
+    const { main, states, settled } = notebook();
     main.redefine('input', [], () => ({ ...withX('2'), bias: [true, false, true] }));
-    await settled(main);
+    await settled();
     for (const name of CELLS) expect(states.get(name), name).toHaveProperty('value');
     const config: Config = value(states, 'config');
     expect(config.bias).toEqual([true, false, true]);
@@ -167,12 +204,12 @@ describe('the upload cell', () => {
     cell.value = { formula: 'dL_dz5_e1*a3_e1', result: 0 } as never;
     const bad = new Uint8Array(await wb.xlsx.writeBuffer());
 
-    const { main, states } = notebook();
-    await settled(main);
+    const { main, states, settled } = notebook();
+    await settled();
     expect(value(states, 'checkReport')).toBe(null);
     const verdict = async (name: string, bytes: Uint8Array) => {
       main.redefine('upload', [], () => ({ name, bytes }));
-      await settled(main);
+      await settled();
       const r = value(states, 'checkReport');
       return { error: r.error, mismatches: r.report?.mismatches, first: r.report?.first?.key };
     };

@@ -18,8 +18,10 @@ import { ARTICLE } from '../src/config.ts';
 import { buildWorkbook, type Progress } from '../src/workbook/buildWorkbook.ts';
 import { buildSite, launchChromium, ROOT, serve } from './chromium.ts';
 
-/** A cell's element. One place to retarget when cells become `data-cell-id`. */
-const cell = (name: string) => `[data-cell="${name}"]`;
+/** What a cell displays, found by a name it defines (`data-cell` lists them; `data-cell-id` is Notebook Kit's number). */
+const cell = (name: string) => `[data-cell~="${name}"] > .cell-output`;
+/** The link's notice. */
+const NOTICE = `${cell('hash')} .notice`;
 /** The article's epoch-1 loss, as recorded by PyTorch (fixtures/pytorch/article.json). */
 const ARTICLE_LOSS = '2.8952391';
 
@@ -74,8 +76,8 @@ describe('a shared link', () => {
     const { page, context } = await open(`#layers=64-64-64-64-1&x=${ones}&y=1&lr=0.01&epochs=5000`);
     await loaded(page, ARTICLE_LOSS, 10_000);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(await page.locator(cell('hash')).textContent()).toContain('layers: 64-64-64-64-1 has 12,545 parameters; at most 400 on the page; use the CLI (`xlgrad run`) for more');
-    expect(await onScreen(page, cell('hash'))).toBe(true);
+    expect(await page.locator(NOTICE).textContent()).toContain('layers: 64-64-64-64-1 has 12,545 parameters; at most 400 on the page; use the CLI (`xlgrad run`) for more');
+    expect(await onScreen(page, NOTICE)).toBe(true);
     await context.close();
   });
 
@@ -84,18 +86,18 @@ describe('a shared link', () => {
     await page.waitForFunction(() => document.querySelector('[data-cell="summary"]')?.textContent?.includes('after 3 epochs'));
     expect(await page.locator('[data-field="x.0"] input[type=number]').inputValue()).toBe('2');
     expect(await page.locator('[data-field="lr"] input').inputValue()).toBe('0.01');
-    expect(await page.locator(cell('hash')).textContent()).toContain('learning rate: must be a number, got "abc"');
-    expect(await onScreen(page, cell('hash'))).toBe(true);
+    expect(await page.locator(NOTICE).textContent()).toContain('learning rate: must be a number, got "abc"');
+    expect(await onScreen(page, NOTICE)).toBe(true);
     await context.close();
   });
 
   it('a bad link opened while the reader is far down the page is shown where the reader is', async () => {
     const { page, context } = await open();
     await loaded(page);
-    await page.locator('#slice').scrollIntoViewIfNeeded();
+    await page.locator('h2#slice').scrollIntoViewIfNeeded();
     await page.evaluate(() => (location.hash = '#layers=1-2-2-1&x=1&y=1&lr=-1&epochs=2'));
-    await expect.poll(() => page.locator(cell('hash')).textContent()).toContain('learning rate: must be a number > 0, got -1');
-    await expect.poll(() => onScreen(page, cell('hash'))).toBe(true);
+    await expect.poll(() => page.locator(NOTICE).textContent()).toContain('learning rate: must be a number > 0, got -1');
+    await expect.poll(() => onScreen(page, NOTICE)).toBe(true);
     await context.close();
   });
 });
@@ -114,7 +116,7 @@ describe('the URL hash', () => {
     expect(page.url()).not.toContain('abc');
     await page.reload();
     await page.waitForFunction(() => document.querySelector('[data-cell="summary"]')?.textContent?.includes('after 4 epochs'));
-    expect(await page.locator(cell('hash')).isHidden()).toBe(true);
+    expect(await page.locator(NOTICE).isHidden()).toBe(true);
     expect(await page.locator(`${cell('coefficients')} input[type=number]`).first().inputValue()).toBe('1.5');
     await context.close();
   });
@@ -159,27 +161,36 @@ describe('the epoch picker', () => {
     const { page, context } = await open();
     await loaded(page);
     for (const id of ['#forward', '#gradients', '#slice', '#check']) {
-      await page.locator(id).scrollIntoViewIfNeeded();
-      await page.locator(`${id} h2`).evaluate((h) => h.scrollIntoView({ block: 'center' }));
+      await page.locator(`h2${id}`).evaluate((h) => h.scrollIntoView({ block: 'center' }));
       expect(await onScreen(page, '.epoch-picker input'), id).toBe(true);
     }
-    await page.locator('#slice h2').evaluate((h) => h.scrollIntoView({ block: 'center' }));
-    expect(await page.locator('#slice h2 .epoch-tag').textContent()).toBe('epoch 1 of 2');
+    await page.locator('h2#slice').evaluate((h) => h.scrollIntoView({ block: 'center' }));
+    expect(await page.locator('h2#slice .epoch-tag').textContent()).toBe('epoch 1 of 2');
     await page.locator('.epoch-picker input').fill('2');
-    await expect.poll(() => page.locator('#slice h2 .epoch-tag').textContent()).toBe('epoch 2 of 2');
-    expect(await page.locator('#gradients h2 .epoch-tag').textContent()).toBe('epoch 2 of 2');
-    expect(await page.locator('#forward h2 .epoch-tag').textContent()).toBe('epoch 2 highlighted');
+    await expect.poll(() => page.locator('h2#slice .epoch-tag').textContent()).toBe('epoch 2 of 2');
+    expect(await page.locator('h2#gradients .epoch-tag').textContent()).toBe('epoch 2 of 2');
+    expect(await page.locator('h2#forward .epoch-tag').textContent()).toBe('epoch 2 highlighted');
     await context.close();
   });
 });
 
-/** Scrolls through every section so each cell draws, then back to the top. */
+/** Scrolls through every cell so each draws, then back to the top. */
 async function drawEverything(page: Page): Promise<void> {
-  for (const section of await page.locator('main > section').all()) {
+  for (const section of await page.locator('[data-cell-id]').all()) {
     await section.scrollIntoViewIfNeeded();
     await settled(page);
   }
   await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+/** axe-core's critical and serious violations on the page as it is now. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]!.target.join(' ')}`);
+  });
 }
 
 describe('accessibility', () => {
@@ -187,13 +198,21 @@ describe('accessibility', () => {
     const { page, context } = await open('', { width, height });
     await loaded(page);
     await drawEverything(page);
-    await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-      const r = await axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes[0]!.target.join(' ')}`);
-    });
-    expect(violations).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('axe-core finds none in the editor either: open CodeMirror editors, the cell tools shown, the notebook bar', async () => {
+    const { page, context } = await open();
+    await loaded(page);
+    // A JavaScript cell, a Markdown cell and a cell that displays nothing, each with its editor open (its tools then show).
+    for (const id of ['2', '5', '17']) {
+      await page.locator(`[data-cell-id="${id}"]`).hover();
+      await page.locator(`[data-cell-id="${id}"] [data-action="edit"]`).click();
+      await expect.poll(() => page.locator(`[data-cell-id="${id}"] .cm-content`).isVisible()).toBe(true);
+    }
+    expect(await page.locator('.cell.editing .cell-tools button').count()).toBeGreaterThanOrEqual(3 * 6);
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   });
 });
@@ -301,7 +320,7 @@ describe('the diagram explains itself', () => {
     const n = (v: number) => num(v).replace('-', '\u2212');
     const { page, context } = await open();
     await loaded(page);
-    await page.locator('#network').scrollIntoViewIfNeeded();
+    await page.locator('h2#network').scrollIntoViewIfNeeded();
     await settled(page);
     const panel = page.locator(`${cell('diagram')} .formula`);
     await page.locator(`${cell('diagram')} [data-key="z5"]`).focus();

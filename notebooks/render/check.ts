@@ -2,7 +2,7 @@
 // first mismatch singled out, and the annotated copy to download.
 
 import type { BrowserCheck } from '../../src/check/checkWorkbookInBrowser.ts';
-import type { Upload } from '../article.ts';
+import type { Upload } from '../cells/upload.ts';
 
 type Checked = (BrowserCheck & { upload: Upload }) | null;
 

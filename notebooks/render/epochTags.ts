@@ -6,15 +6,16 @@ export const EPOCH_CELLS: Record<string, string> = {
   diagram: 'epoch', forward: 'epoch highlighted', derivatives: 'epoch', gradients: 'epoch', sgd: 'epoch', slice: 'epoch',
 };
 
-export function tagEpochs(find: (cell: string) => HTMLElement | null, epoch: number, epochs: number): void {
+/** `heading(cell)`: the heading of the section that cell is drawn in. */
+export function tagEpochs(heading: (cell: string) => HTMLElement | null, epoch: number, epochs: number): void {
   for (const [name, how] of Object.entries(EPOCH_CELLS)) {
-    const heading = find(name)?.closest('section')?.querySelector('h2');
-    if (!heading) continue;
-    let tag = heading.querySelector<HTMLElement>('.epoch-tag');
+    const h = heading(name);
+    if (!h) continue;
+    let tag = h.querySelector<HTMLElement>('.epoch-tag');
     if (!tag) {
       tag = document.createElement('span');
       tag.className = 'epoch-tag';
-      heading.append(tag);
+      h.append(tag);
     }
     const text = how === 'epoch' ? `epoch ${epoch} of ${epochs.toLocaleString('en-US')}` : `epoch ${epoch} highlighted`;
     if (tag.textContent !== text) tag.textContent = text;

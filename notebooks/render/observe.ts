@@ -47,7 +47,7 @@ export function showError(el: HTMLElement, name: string, error: unknown): void {
  * its latest value and draws it when the section scrolls into view (200 px
  * ahead), so a slider costs only the drawing the reader can see.
  */
-class Visibility {
+export class Visibility {
   private readonly shown = new Map<Element, boolean>();
   private readonly waiting = new Map<Element, Map<HTMLElement, () => void>>();
   private readonly io =
