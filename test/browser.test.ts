@@ -143,6 +143,22 @@ describe('the notebook in Chromium', () => {
     expect(await page.locator('[data-cell="checkReport"] pre').textContent()).toContain('dL_dw8_e1');
   });
 
+  it('uploading a workbook with a bug shows its root cause first: the cell, the expected formula over the learner\'s cells and the wrong reference', async () => {
+    // examples/course-buggy.xlsx (test/makeExamples.ts): ∂E/∂w3 takes a_h1's σ′ where a_h2's belongs.
+    await page.locator('[data-control="upload"]').setInputFiles(join(ROOT, 'examples', 'course-buggy.xlsx'));
+    const report = page.locator('[data-cell="checkReport"]');
+    await expect.poll(() => report.locator('.verdict').textContent(), { timeout: 30_000 }).toMatch(/^\d+ of \d+ checked cells disagree with the engine, from one root cause; the others follow from it\.$/);
+    const first = report.locator('.root-causes li').first();
+    expect(await first.locator('strong').textContent()).toBe('Sheet1!AA5');
+    expect(await first.locator('.references').textContent()).toBe('uses O5 (a_h1) where a_h2 (Q5) belongs');
+    expect(await first.locator('dd').nth(1).textContent()).toMatch(/^=.*Q5.*$/);
+    // The root causes come before the full report, which starts folded.
+    expect(await report.evaluate((el) => {
+      const roots = el.querySelector('.root-causes')!, full = el.querySelector('details')!;
+      return Boolean(roots.compareDocumentPosition(full) & Node.DOCUMENT_POSITION_FOLLOWING) && !full.open;
+    })).toBe(true);
+  });
+
   it('a malformed link says so and keeps the defaults', async () => {
     const other = await page.context().newPage();
     await other.goto(`${site.url}#layers=banana`);
