@@ -90,13 +90,23 @@ async function plainStreamed(layout: WorkbookLayout): Promise<void> {
   await wb.commit();
 }
 
-/** `xlgrad export` of the article net for `steps` steps in the rows layout, as a separate process under /usr/bin/time. */
-function rowsProcess(dir: string, steps: number): { wall: number; rss: number; cpu: number; file: string } | undefined {
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * `xlgrad export` of the article net for `steps` steps in the rows layout, as a
+ * separate process under /usr/bin/time: as installed (the JavaScript in lib/,
+ * rebuilt first by `npm run build:lib`), or from this checkout's TypeScript
+ * (bin/xlgrad.js compiles it with tsx on every start).
+ */
+function rowsProcess(dir: string, steps: number, entry: 'installed' | 'checkout'): { wall: number; rss: number; cpu: number; file: string } | undefined {
   if (!existsSync('/usr/bin/time')) return undefined;
-  const config = join(dir, 'article-rows.json'), file = join(dir, 'article-rows.xlsx');
+  const config = join(dir, 'article-rows.json'), file = join(dir, `article-rows-${entry}.xlsx`);
   writeFileSync(config, JSON.stringify({ ...ARTICLE, epochs: steps }));
-  const bin = join(dirname(fileURLToPath(import.meta.url)), '../../bin/xlgrad.js');
-  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, bin, 'export', config, '--layout', 'rows', '--out', file], { encoding: 'utf8' });
+  const args = ['export', config, '--layout', 'rows', '--out', file];
+  const command = entry === 'checkout'
+    ? [join(ROOT, 'bin/xlgrad.js'), ...args]
+    : ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(join(ROOT, 'lib/cli/main.js'))}); process.exitCode = await main(${JSON.stringify(args)});`];
+  const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...command], { encoding: 'utf8' });
   const field = (name: string) => r.stderr.match(new RegExp(`${name}: ([\\d.:]+)`))?.[1] ?? '0';
   const [m, sec] = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)').split(':').slice(-2).map(Number);
   return { wall: m! * 60 + sec!, rss: Number(field('Maximum resident set size \\(kbytes\\)')) * 1024, cpu: Number(field('User time \\(seconds\\)')) + Number(field('System time \\(seconds\\)')), file };
@@ -106,8 +116,13 @@ async function rowsExport(): Promise<void> {
   const steps = 10_000;
   const dir = mkdtempSync(join(tmpdir(), 'xlgrad-bench-'));
   try {
-    const p = rowsProcess(dir, steps);
-    if (p) console.log(`  rows layout, article net at ${steps.toLocaleString('en-US')} steps, xlgrad export as a process: ${p.wall.toFixed(2)} s wall (goal ≤ 3 s), ${p.cpu.toFixed(2)} s CPU, peak RSS ${mb(p.rss)} (goal ≤ 300 MB)`);
+    const built = spawnSync('npm', ['run', '--silent', 'build:lib'], { cwd: ROOT, encoding: 'utf8' }).status === 0;
+    const installed = built ? rowsProcess(dir, steps, 'installed') : undefined;
+    const p = rowsProcess(dir, steps, 'checkout');
+    const line = (what: string, q: NonNullable<typeof p>) => console.log(`  rows layout, article net at ${steps.toLocaleString('en-US')} steps, xlgrad export as a process ${what}: ${q.wall.toFixed(2)} s wall (goal ≤ 3 s), ${q.cpu.toFixed(2)} s CPU, peak RSS ${mb(q.rss)} (goal ≤ 300 MB)`);
+    if (installed) line('as installed (lib/)', installed);
+    else console.log('  (npm run build:lib failed: the installed command was not timed)');
+    if (p) line('from the checkout (TypeScript through tsx)', p);
     const config = { ...ARTICLE, epochs: steps };
     const [layout, layoutMs] = await timed(async () => layoutWorkbook(config, { layout: 'rows' }));
     const [bytes, writeMs] = await timed(() => writeWorkbook(layout));
