@@ -7,17 +7,9 @@ import type { FirstMismatch, Report } from '../../src/check/check.ts';
 import type { BrowserCheck } from '../../src/check/checkWorkbookInBrowser.ts';
 import type { Upload } from '../cells/upload.ts';
 import { num } from '../cells/format.ts';
+import { saveAs } from './saveAs.ts';
 
 type Checked = (BrowserCheck & { upload: Upload }) | null;
-
-function saveAs(bytes: Uint8Array, filename: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 export function renderCheck(el: HTMLElement, c: Checked): void {
   if (!c) {
@@ -67,7 +59,7 @@ export function renderCheck(el: HTMLElement, c: Checked): void {
     const map = document.createElement('button');
     map.type = 'button';
     map.textContent = 'Download the detected mapping';
-    map.onclick = () => saveAs(new TextEncoder().encode(c.mappingJson), 'mapping.json');
+    map.onclick = () => saveAs(new TextEncoder().encode(c.mappingJson), 'mapping.json', 'application/json');
     buttons.append(map);
   }
   el.replaceChildren(...[verdict, roots, buttons, full].filter((n): n is HTMLElement => n !== undefined));

@@ -6,17 +6,9 @@
 import type { Config } from '../../src/config.ts';
 import type { Progress } from '../../src/workbook/buildWorkbook.ts';
 import type { WorkerReply } from '../workers/buildWorkbook.worker.ts';
+import { saveAs } from './saveAs.ts';
 
 const STEPS: Record<Progress['step'], string> = { layout: 'laid out the formulas', sheet: 'writing the sheets', zip: 'compressing the file' };
-
-function saveAs(bytes: Uint8Array, filename: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 /** The build of one workbook in a worker; `cancel` ends it at once. */
 function build(config: Config, onProgress: (p: Progress) => void): { done: Promise<Uint8Array>; cancel: () => void } {
