@@ -54,7 +54,12 @@ export interface XorSheet {
   heading?: (heading: string, sample: number) => string;
   /** Formulas replacing a block column's in one sample (`{ id: 'dh2', sample: 3, formula }`) or a gradient's (`{ id: 'g_w4' }`), every row: the planted mistake. */
   plant?: { id: string; sample?: number; formula: string };
+  /** `mean`: E = (y − o)² per sample and E_total their mean, so δo = 0.5·(o − y)·o·(1 − o) (PyTorch's MSELoss); default ½·the sum. */
+  variant?: 'sum' | 'mean';
 }
+
+/** The formulas the mean variant writes instead. */
+const MEAN: Record<string, string> = { E: '=({y}-{o})^2', do: '=0.5*({o}-{y})*{o}*(1-{o})' };
 
 const letters = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : letters(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
 
@@ -106,9 +111,10 @@ export async function xorWorkbook(sheet: XorSheet = {}): Promise<Uint8Array> {
         if (data !== undefined) cell.value = k === 1 ? data : ({ formula: cellOf(id, true) } as ExcelJS.CellFormulaValue);
         else {
           const planted = sheet.plant && sheet.plant.id === base && sheet.plant.sample === sample ? sheet.plant.formula : undefined;
-          set(planted ?? BLOCK.find((b) => b.id === base)!.formula, sample);
+          const own = sheet.variant === 'mean' ? MEAN[base!] : undefined;
+          set(planted ?? own ?? BLOCK.find((b) => b.id === base)!.formula, sample);
         }
-      } else if (id === 'E_total') set(sum((n) => `{E#${n}}`));
+      } else if (id === 'E_total') set(sheet.variant === 'mean' ? `=(${sum((n) => `{E#${n}}`).slice(1)})/4` : sum((n) => `{E#${n}}`));
       else set(sheet.plant?.id === id ? sheet.plant.formula : GRADIENTS[id.slice(2)]!);
     });
   }
