@@ -122,6 +122,21 @@ describe('the XOR workbook: 2-2-1 sigmoid with biases, four samples full-batch',
     expect(doc.message).toMatch(/; root cause dL_dw4_e1 at XOR!/);
   });
 
+  it("checkWorkbookInBrowser(XOR with the updated weights in columns w1' … b3' that the next row copies) agrees", async () => {
+    const doc = await docOf({ updated: (p) => `${p}'` });
+    // The 9 updated parameters of the last iteration are checked too.
+    expect([doc.verdict, doc.runs[0]!.epochs, doc.runs[0]!.checked]).toEqual(['agree', 60, CHECKED + 60 * 9]);
+  });
+
+  it("a planted update that adds the gradient (new b3 = b3 + η·∂E/∂b3) is the first root cause, not the next row's copy of it", async () => {
+    const sheet: XorSheet = { updated: (p) => `new ${p}`, plant: { id: 'new_b3', formula: '={b3}+{lr}*{g_b3}' } };
+    const doc = await docOf(sheet);
+    const run = doc.runs[0]!;
+    expect(doc.verdict).toBe('mismatch');
+    expect(run.rootCauses.map((c) => [c.quantity, c.cell])[0]).toEqual(['b3_e2', `XOR!${xorCell('new_b3', 1, sheet)}`]);
+    expect(run.rootCauses[0]!.expectedFormula).toBe(`=${xorCell('b3', 1, sheet)} - $H$2*${xorCell('g_b3', 1, sheet)}`);
+  });
+
   it('xlgrad check xor.xlsx --recalc builtin --json, with no mapping and no config, judges the correct and the planted workbook', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'xlgrad-xor-'));
     const good = join(dir, 'xor.xlsx'), bad = join(dir, 'xor-buggy.xlsx');

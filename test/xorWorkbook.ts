@@ -56,6 +56,8 @@ export interface XorSheet {
   plant?: { id: string; sample?: number; formula: string };
   /** `mean`: E = (y − o)² per sample and E_total their mean, so δo = 0.5·(o − y)·o·(1 − o) (PyTorch's MSELoss); default ½·the sum. */
   variant?: 'sum' | 'mean';
+  /** Headings of columns after the gradients holding the updated parameters (`w1'`), which the next row's weights copy; none by default. */
+  updated?: (param: string) => string;
 }
 
 /** The formulas the mean variant writes instead. */
@@ -67,19 +69,19 @@ export const HEADER_ROW = 4;
 const LR_CELL = '$H$2';
 
 /** Column ids in order: `Epoch`, the parameters, the four blocks (`h1#2`), `E_total`, the gradients (`g_w1`). */
-export function xorColumns(): string[] {
-  return ['epoch', ...PARAMS, ...SAMPLES.flatMap((s) => BLOCK.map((b) => `${b.id}#${s}`)), 'E_total', ...PARAMS.map((p) => `g_${p}`)];
+export function xorColumns(sheet: XorSheet = {}): string[] {
+  return ['epoch', ...PARAMS, ...SAMPLES.flatMap((s) => BLOCK.map((b) => `${b.id}#${s}`)), 'E_total', ...PARAMS.map((p) => `g_${p}`), ...(sheet.updated ? PARAMS.map((p) => `new_${p}`) : [])];
 }
 
 /** The cell of column `id` in iteration k: `C7`. */
-export function xorCell(id: string, k: number): string {
-  return `${letters(xorColumns().indexOf(id) + 1)}${HEADER_ROW + k}`;
+export function xorCell(id: string, k: number, sheet: XorSheet = {}): string {
+  return `${letters(xorColumns(sheet).indexOf(id) + 1)}${HEADER_ROW + k}`;
 }
 
 export async function xorWorkbook(sheet: XorSheet = {}): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('XOR');
-  const columns = xorColumns();
+  const columns = xorColumns(sheet);
   const iterations = sheet.iterations ?? 60;
   ws.getCell('A1').value = 'XOR, full batch';
   ws.getCell('G2').value = 'η =';
@@ -87,7 +89,7 @@ export async function xorWorkbook(sheet: XorSheet = {}): Promise<Uint8Array> {
   const heading = sheet.heading ?? ((h) => h);
   columns.forEach((id, i) => {
     const [base, s] = id.split('#');
-    const text = id === 'epoch' ? 'Epoch' : id.startsWith('g_') ? `∂E/∂${id.slice(2)}` : s ? heading(BLOCK.find((b) => b.id === base)!.heading, Number(s)) : id;
+    const text = id === 'epoch' ? 'Epoch' : id.startsWith('new_') ? sheet.updated!(id.slice(4)) : id.startsWith('g_') ? `∂E/∂${id.slice(2)}` : s ? heading(BLOCK.find((b) => b.id === base)!.heading, Number(s)) : id;
     ws.getCell(HEADER_ROW, i + 1).value = text;
   });
   for (let k = 1; k <= iterations; k++) {
@@ -96,7 +98,8 @@ export async function xorWorkbook(sheet: XorSheet = {}): Promise<Uint8Array> {
     /** A formula template written out for sample s (0 outside the blocks). */
     const write = (template: string, s: number) =>
       template.slice(1).replace(/\{(\w+)(?:#(\d))?(@prev)?\}/g, (_, ref: string, of?: string, prev?: string) => {
-        if (PARAMS.includes(ref)) return cellOf(ref, !!prev);
+        if (ref === 'lr') return LR_CELL;
+        if (PARAMS.includes(ref) || columns.includes(ref)) return cellOf(ref, !!prev);
         return cellOf(`${ref}#${of ?? s}`, !!prev);
       });
     columns.forEach((id, i) => {
@@ -104,7 +107,8 @@ export async function xorWorkbook(sheet: XorSheet = {}): Promise<Uint8Array> {
       const [base, s] = id.split('#');
       const set = (template: string, sample = 0) => (cell.value = { formula: write(template, sample) } as ExcelJS.CellFormulaValue);
       if (id === 'epoch') cell.value = k === 1 ? 1 : ({ formula: `${cellOf('epoch', true)}+1` } as ExcelJS.CellFormulaValue);
-      else if (PARAMS.includes(id)) cell.value = k === 1 ? XOR.params[id]! : ({ formula: `${cellOf(id, true)}-${LR_CELL}*${cellOf(`g_${id}`, true)}` } as ExcelJS.CellFormulaValue);
+      else if (PARAMS.includes(id)) cell.value = k === 1 ? XOR.params[id]! : ({ formula: sheet.updated ? cellOf(`new_${id}`, true) : `${cellOf(id, true)}-${LR_CELL}*${cellOf(`g_${id}`, true)}` } as ExcelJS.CellFormulaValue);
+      else if (id.startsWith('new_')) set(sheet.plant?.id === id ? sheet.plant.formula : `={${id.slice(4)}}-{lr}*{g_${id.slice(4)}}`);
       else if (s) {
         const sample = Number(s);
         const data = base === 'x1' ? XOR.x[sample - 1]![0] : base === 'x2' ? XOR.x[sample - 1]![1] : base === 'y' ? XOR.y[sample - 1] : undefined;

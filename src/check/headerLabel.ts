@@ -30,7 +30,9 @@ export type HeaderLabel =
   /** ∂E_total/∂w1 … of a unit or of the loss's input. */
   | { kind: 'gradient'; of: HeaderLabel }
   /** A heading in xlgrad's own scheme (z3, a1, yhat1, dL_dz3). */
-  | { kind: 'graph'; name: string };
+  | { kind: 'graph'; name: string }
+  /** A parameter after this row's update (`w1'`, `new w1`, `w1_new`): the next iteration's value. */
+  | { kind: 'updated'; name: string };
 
 const SEP = '[ _.]?';
 const unit = (prefix: string) => new RegExp(`^(?:${prefix})${SEP}(\\d+)$`, 'i');
@@ -127,5 +129,5 @@ export function parseHeaderLabel(text: string, ofSample = false): HeaderLabel | 
 /** xlgrad's own names (label.ts): z3, a1, yhat1, dL/dz3. */
 function graphOf(s: string): HeaderLabel | undefined {
   const l = parseLabel(s);
-  return l?.kind === 'node' ? { kind: 'graph', name: l.name } : undefined;
+  return l?.kind === 'node' ? { kind: 'graph', name: l.name } : l?.kind === 'updated' ? { kind: 'updated', name: l.name } : undefined;
 }

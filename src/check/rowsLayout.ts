@@ -11,7 +11,7 @@ import { epochName, inputName, LR } from '../workbook/names.ts';
 import type { Book, BookCell, BookSheet } from './book.ts';
 import { isEmpty, numberOf, textOf } from './book.ts';
 import { cellAddress, parseAddress, unquoteSheet } from '../spreadsheet/address.ts';
-import { formatRef } from './cellRef.ts';
+import { formatRef, parseRef } from './cellRef.ts';
 import { CheckError } from './checkError.ts';
 import { parseHeaderLabel, parseSampleHeading, type HeaderLabel, type Role } from './headerLabel.ts';
 import { clean } from './vocabulary.ts';
@@ -182,7 +182,8 @@ function graphName(l: HeaderLabel, sizes: Sizes, reading: Reading): string | { i
     case 'loss': return names.LOSS;
     case 'lr': return LR;
     case 'counter': return { ignored: 'the iteration number' };
-    case 'graph': return l.name;
+    case 'graph':
+    case 'updated': return l.name;
     case 'gradient': {
       const of = graphName(l.of, sizes, reading);
       if (typeof of !== 'string') return of;
@@ -276,6 +277,12 @@ function oneSample(t: Table, col: Column): void {
   }
 }
 
+/** The cell is in an updated parameter's column (`sheet|column` keys). */
+function isUpdate(cell: string, columns: Set<string>): boolean {
+  const ref = parseRef(cell)!;
+  return columns.has(`${ref.sheet}|${parseAddress(ref.address)!.column}`);
+}
+
 /** The runs of a workbook laid out one row per iteration; empty if no sheet has a header row. */
 export function rowsRuns(book: Book): RowsRun[] {
   const tables = book.sheets.flatMap(tablesOf);
@@ -337,13 +344,16 @@ function runOf(group: Table[], all: Table[]): RowsRun {
           if (!hasValue(cell)) continue;
           const at = ref(t, c.col, r);
           const epoch = offset + r - t.first + 1;
-          const key = name === LR ? LR : /^[xy]\d+(?:_n\d+)?$/.test(name) ? inputKey(name) : epochName(name, epoch);
+          const key = name === LR ? LR : /^[xy]\d+(?:_n\d+)?$/.test(name) ? inputKey(name) : epochName(name, c.label.kind === 'updated' ? epoch + 1 : epoch);
           add(mapping, key, at);
           labels[at] = `${c.text} (${header}), iteration ${epoch}`;
         }
       }
       offset += t.last - t.first + 1;
     }
+    // An updated parameter's cell computes what the next row's copy reads: it comes first, so a wrong update is blamed before its copy.
+    const updates = new Set(group.flatMap((t) => t.columns.filter((c) => c.label.kind === 'updated').map((c) => `${t.sheet.name}|${c.col}`)));
+    for (const cells of Object.values(mapping)) cells.sort((a, b) => Number(isUpdate(b, updates)) - Number(isUpdate(a, updates)));
     const skipped = [...ignored.entries()].map(([why, cols]) => `not checked: ${cols.join(', ')}: ${why}`);
     const readings = readingsOf(columns);
     const described = [
