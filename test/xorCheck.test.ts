@@ -147,4 +147,13 @@ describe('the XOR workbook: 2-2-1 sigmoid with biases, four samples full-batch',
     const wrong = await xlgradInProcess('check', bad, '--recalc', 'builtin', '--json');
     expect([wrong.code, (JSON.parse(wrong.out.join('\n')) as Doc).runs[0]!.rootCauses[0]!.quantity]).toEqual([1, 'dL_dz2_n3_e1']);
   });
+
+  it.skipIf(process.env.XLGRAD_SKIP_LIBREOFFICE === '1')('xlgrad check xor.xlsx, with no other argument, recalculates in LibreOffice and agrees', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'xlgrad-xor-lo-')), 'xor.xlsx');
+    writeFileSync(path, await xorWorkbook());
+    const r = await xlgradInProcess('check', path);
+    expect([r.code, r.err]).toEqual([0, []]);
+    expect(r.out).toContain(`all ${CHECKED} checked cells agree with the engine (0 mismatches).`);
+    expect(r.out.some((l) => l.includes('60 epochs of 4 samples in one batch'))).toBe(true);
+  }, 180_000);
 });
