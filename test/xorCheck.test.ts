@@ -148,6 +148,18 @@ describe('the XOR workbook: 2-2-1 sigmoid with biases, four samples full-batch',
     expect([wrong.code, (JSON.parse(wrong.out.join('\n')) as Doc).runs[0]!.rootCauses[0]!.quantity]).toEqual([1, 'dL_dz2_n3_e1']);
   });
 
+  it('xlgrad check xor.xlsx --print-map gives per-sample keys that --map reads back to the same verdict', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xlgrad-xor-map-'));
+    const path = join(dir, 'xor.xlsx'), map = join(dir, 'map.json');
+    writeFileSync(path, await xorWorkbook());
+    const printed = await xlgradInProcess('check', path, '--recalc', 'builtin', '--print-map');
+    const mapping = JSON.parse(printed.out.join('\n')) as Record<string, string | string[]>;
+    expect([mapping.x_1_s3, mapping.dL_dz2_n3_e1, mapping.yhat1_n4_e60]).toEqual([Array.from({ length: 60 }, (_, i) => i + 1).map((k) => at('x1#3', k)), at('dh2#3', 1), at('o#4', 60)]);
+    writeFileSync(map, printed.out.join('\n'));
+    const r = await xlgradInProcess('check', path, '--recalc', 'builtin', '--map', map, '--json');
+    expect([r.code, (JSON.parse(r.out.join('\n')) as Doc).runs[0]!.checked]).toEqual([0, CHECKED]);
+  });
+
   it.skipIf(process.env.XLGRAD_SKIP_LIBREOFFICE === '1')('xlgrad check xor.xlsx, with no other argument, recalculates in LibreOffice and agrees', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'xlgrad-xor-lo-')), 'xor.xlsx');
     writeFileSync(path, await xorWorkbook());
