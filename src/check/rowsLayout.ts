@@ -5,6 +5,10 @@
 // sheet) unless its first weights are formulas reading the sheet before it.
 // The learning rate is a cell labelled beside it (`η =`, `LR`, one or two cells
 // to its left, or above it), else the absolute cell every update multiplies.
+// Several samples trained full-batch (XOR) sit side by side in a row, each in
+// columns of its own: a block of headings repeated per sample, or headings
+// naming their sample (`h1 (2)`, `h1_s2`); they map to the batch graph's names
+// (`z1_n2`, names.ts).
 
 import * as names from '../names.ts';
 import { epochName, inputName, LR } from '../workbook/names.ts';
@@ -272,7 +276,7 @@ function oneSample(t: Table, col: Column): void {
   for (let r = t.first + 1; r <= t.last; r++) {
     const v = numberOf(t.sheet.cells[cellAddress(r, col.col)]);
     if (v !== undefined && first !== undefined && v !== first) {
-      throw new CheckError(`${ref(t, col.col, r)}: ${JSON.stringify(col.text)} is ${v} here but ${first} in the first iteration (${ref(t, col.col, t.first)}): rows that train on different samples are not checked yet; put one sample per sheet`);
+      throw new CheckError(`${ref(t, col.col, r)}: ${JSON.stringify(col.text)} is ${v} here but ${first} in the first iteration (${ref(t, col.col, t.first)}): rows that train on different samples are not checked yet; write every sample's columns in each iteration's row (x1 (2), h1 (2), … or the block repeated per sample), or put one sample per sheet`);
     }
   }
 }
