@@ -16,10 +16,9 @@ import { ops, type OpName } from '../ops.ts';
 import { sgdUpdate } from '../optimizer.ts';
 import { print } from '../print.ts';
 import { epochName, LR } from '../workbook/names.ts';
-import { inputKey } from './mapping.ts';
 import { parseAddress } from '../spreadsheet/address.ts';
 import { parseRef, type CellRef } from './cellRef.ts';
-import type { Mapping, Quantity } from './mapping.ts';
+import { inputKey, type Mapping, type Quantity } from './mapping.ts';
 
 export interface InCells {
   /** `=(…)*Q5*D5`, with its `=`. */
