@@ -339,7 +339,7 @@ describe('checkWorkbookInBrowser on a network without biases', () => {
 
 describe('checkWorkbookInBrowser refuses a config it cannot check', () => {
   it.each([
-    [{ x: [[1], [2]], y: [[1], [0]] }, 'config: x: the checker compares one sample for now, got 2'],
+    [{ x: [[1], [2]], y: [[1], [0]], batchSize: 1 }, 'config: batchSize: the checker compares full-batch training (batchSize 2, every sample in each step) for now, got 1'],
     [{ optimizer: { name: 'sgd', momentum: 0.9 } }, 'config: optimizer: the checker compares plain SGD for now (momentum 0, weight decay 0), got momentum 0.9'],
     [{ optimizer: 'adam' }, 'config: optimizer: the checker compares plain SGD for now (momentum 0, weight decay 0), got adam'],
     [{ layers: [1, 2, 3], loss: 'cross_entropy' }, 'config: loss: the checker covers squared_error, mse and half_squared_error for now, got cross_entropy'],
@@ -471,7 +471,7 @@ describe('xlgrad check with unusable input: one line, exit 2, the file untouched
     { name: 'a label found twice', libreoffice: true, file: async () => save(await plantIn(SHEETS, 'z3', '={w3}*{a1}+{w4}*{a2}+{b3}', [['My sheet', 'A60', 'z3'], ['My sheet', 'B60', 0.5]])()), error: /label "z3" found twice for z3_e1: at 'My sheet'!A6 \(for 'My sheet'!B6\) and at 'My sheet'!A60 \(for 'My sheet'!B60\)/ },
     { name: 'a mapping naming a missing sheet', libreoffice: true, file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--map', 'MAP:{"x_1": "Sheet1!B1", "w1_e1": "Nope!B3"}'], error: /map\d*\.json: w1_e1 → Nope!B3: there is no sheet Nope \(sheets: Sheet1\)$/ },
     { name: 'a mapping naming an empty cell', libreoffice: true, file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--map', 'MAP:{"x_1": "Sheet1!B1", "w1_e1": "Sheet1!Z99"}'], error: /map\d*\.json: w1_e1 → Sheet1!Z99: the cell is empty$/ },
-    { name: 'a config with several samples', file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--config', 'CONFIG:{"x": [[1], [2], [3]], "y": [[1], [0], [1]]}'], error: /config\d*\.json: x: the checker compares one sample for now, got 3$/ },
+    { name: 'a config with mini-batches', file: async () => save((await learnerWorkbook(BESIDE)).bytes), args: ['--config', 'CONFIG:{"x": [[1], [2], [3]], "y": [[1], [0], [1]], "batchSize": 2}'], error: /config\d*\.json: batchSize: the checker compares full-batch training \(batchSize 3, every sample in each step\) for now, got 2$/ },
   ];
   for (const c of cases) {
     it.skipIf(c.libreoffice && SKIP_LIBREOFFICE)(`xlgrad check (${c.name})`, async () => {

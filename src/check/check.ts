@@ -15,14 +15,14 @@ import { print } from '../print.ts';
 import { toText } from '../toText.ts';
 import { initialParams, networkOf } from '../train.ts';
 import { engineValues } from '../workbook/engineValues.ts';
-import { epochName, finalName, inputName, LR } from '../workbook/names.ts';
+import { epochName, finalName, LR } from '../workbook/names.ts';
 import type { Book } from './book.ts';
 import { numberOf, textOf, isEmpty } from './book.ts';
 import { quoteSheet } from '../spreadsheet/address.ts';
 import { formatRef, parseRef } from './cellRef.ts';
 import { checkConfig, type CheckConfig } from './checkConfig.ts';
 import { CheckError } from './checkError.ts';
-import { parseQuantity, type Detected, type Mapping, type Quantity } from './mapping.ts';
+import { inputKey, parseQuantity, type Detected, type Mapping, type Quantity } from './mapping.ts';
 import { expectedInCells } from './expectedInCells.ts';
 import { namedFormula } from './namedFormula.ts';
 import { referenceDifference } from './referenceDifference.ts';
@@ -79,6 +79,8 @@ export interface Report {
   params: string[];
   lr?: number;
   epochs: number;
+  /** Samples per iteration, all in one batch. */
+  samples: number;
   tolerance: Tolerance;
   rows: Row[];
   checked: number;
@@ -158,6 +160,9 @@ function readAll(book: Book, detected: Detected, net: Network): { reads: Read[];
     const q = parseQuantity(key);
     if (!q) throw new CheckError(`${detected.origin ?? 'mapping'}: ${JSON.stringify(key)} is not a quantity name`);
     const known = q.epoch === 0 ? q.name === 'lr' || net.x.includes(q.name) || net.y.includes(q.name) : q.epoch === 'final' ? net.params.includes(q.name) : net.id[q.name] !== undefined && !net.x.includes(q.name) && !net.y.includes(q.name);
+    if (!known && q.epoch === 0 && (net.batch > 1) !== /_n\d+$/.test(q.name)) {
+      throw new CheckError(`${key} (${cells[0]}): the sheet has ${net.batch > 1 ? 'one sample' : 'several samples'} but the network is checked with ${net.batch} (${net.batch > 1 ? 'the config\'s "x"' : 'one'}); give --config with as many rows of "x" and "y" as the sheet has samples, or none`);
+    }
     if (!known) throw new CheckError(`${key} (${cells[0]}): the ${describe(net)} network has no ${q.name}; give --config with its "layers"${/^b\d+$/.test(q.name) ? ' and "bias"' : ''}`);
     for (const cell of cells) wanted.push({ q, cell });
   }
@@ -174,7 +179,6 @@ interface Start {
   fromSheet: Set<string>;
 }
 
-const inputKey = inputName;
 
 /** Where the run starts: what the config explicitly gives, else the first cell holding it. */
 function startOf(reads: Read[], net: Network, cc: CheckConfig): Start {
@@ -190,9 +194,11 @@ function startOf(reads: Read[], net: Network, cc: CheckConfig): Start {
   };
   const { config, given } = cc;
   const inputs: Record<string, number> = {};
-  // One sample (checkable.ts), so the config's x and y are its first rows.
-  net.x.forEach((x, i) => (inputs[x] = take(inputKey(x), given.has('x') ? config.x[0]![i] : undefined, `label the input "x" or give --config with "x"`)));
-  net.y.forEach((y, i) => (inputs[y] = take(inputKey(y), given.has('y') ? config.y[0]![i] : undefined, `label the target "y" or give --config with "y"`)));
+  // One full batch (checkable.ts): sample s of the graph is row s of the config's x and y.
+  net.samples.forEach((s, k) => {
+    s.x.forEach((x, i) => (inputs[x] = take(inputKey(x), given.has('x') ? config.x[k]![i] : undefined, `label the input "x" or give --config with "x"`)));
+    s.y.forEach((y, i) => (inputs[y] = take(inputKey(y), given.has('y') ? config.y[k]![i] : undefined, `label the target "y" or give --config with "y"`)));
+  });
   const lr = given.has('lr') ? config.lr : first.has('lr') ? take('lr', undefined, '') : undefined;
   const init = given.has('init') ? initialParams(net, config) : undefined;
   const params = Object.fromEntries(net.params.map((p) => [p, take(epochName(p, 1), init?.[p], `label the initial ${p} "${p}" in the first epoch, or give --config with "init"`)]));
@@ -217,8 +223,9 @@ function epochsOf(qs: Quantity[], net: Network): number {
 function expectedValues(net: Network, cc: CheckConfig, start: Start, epochs: number, needsLr: boolean): Map<string, number> {
   const config: Config = {
     ...cc.config,
-    x: [net.x.map((n) => start.inputs[n]!)],
-    y: [net.y.map((n) => start.inputs[n]!)],
+    x: net.samples.map((s) => s.x.map((n) => start.inputs[n]!)),
+    y: net.samples.map((s) => s.y.map((n) => start.inputs[n]!)),
+    batchSize: net.batch,
     lr: start.lr ?? 0,
     epochs: needsLr ? epochs : 1,
     dtype: 'float64',
@@ -311,7 +318,7 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
   const roots = rootCauses(rows, net, detected.mapping, epochs).map(explain);
   const report: Report = {
     source: detected.source, sheet: sheetOf(rows), values: options.values ?? 'values as given', mapping: detected.mapping, labels: detected.labels,
-    architecture: describe(net), network: net.arch, params: net.params, epochs, tolerance, rows, checked: rows.filter((r) => r.verdict !== 'input').length, mismatches,
+    architecture: describe(net), network: net.arch, params: net.params, epochs, samples: net.batch, tolerance, rows, checked: rows.filter((r) => r.verdict !== 'input').length, mismatches,
     rootCauses: roots, missing: missingOf(net, detected.mapping, epochs), notes: [...(detected.notes ?? [])],
   };
   if (start.lr !== undefined) report.lr = start.lr;

@@ -123,7 +123,7 @@ export function checkDocument(r: BookCheck): object {
         inferred: run.inferred ?? [],
       },
       epochs: run.epochs,
-      samples: 1,
+      samples: run.samples,
       checked: run.checked,
       mismatches: run.mismatches,
       rootCauses: run.rootCauses.map((c) => ({

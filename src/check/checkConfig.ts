@@ -42,3 +42,12 @@ export function checkConfig(raw: unknown = {}, file = 'config'): CheckConfig {
 export function parseCheckConfig(text: string, file: string): CheckConfig {
   return checkConfig(parseJson(text, (m) => new CheckError(`${file}: ${m}`)), file);
 }
+
+/** The config for a sheet of `samples` samples trained full-batch: placeholder data of that many rows, unless x was given. */
+export function withSamples(cc: CheckConfig, samples: number): CheckConfig {
+  if (cc.given.has('x') || samples === cc.config.x.length) return cc;
+  const { layers } = cc.config;
+  const y = cc.config.loss === 'cross_entropy' ? [0] : Array(layers.at(-1)!).fill(0);
+  const config = { ...cc.config, x: Array.from({ length: samples }, () => Array(layers[0]!).fill(0)), y: Array.from({ length: samples }, () => [...y]), batchSize: samples };
+  return { config: checkable(config), given: cc.given };
+}

@@ -1,6 +1,8 @@
 // What the learner-workbook checker (`xlgrad check`) can compare with, in one
-// place: a hand-built workbook of one sample's forward pass, its backward pass
-// and the plain SGD step θ − lr·∂L/∂θ, with the squared-error losses. (xlgrad's
+// place: a hand-built workbook of the forward pass of one sample or of a whole
+// data set trained full-batch (XOR's four samples, the gradient summed or
+// averaged as the loss says), its backward pass and the plain SGD step
+// θ − lr·∂L/∂θ, with the squared-error losses. (xlgrad's
 // own workbooks show every run a config can describe; see src/workbook/.)
 
 import { ConfigError, type Config } from '../config.ts';
@@ -11,7 +13,7 @@ export const CHECKED_LOSSES: readonly Loss[] = ['squared_error', 'mse', 'half_sq
 
 /** Why the checker cannot compare with `config`, as one line `field: …` naming what is supported; undefined when it can. */
 export function unsupported(config: Config): string | undefined {
-  if (config.x.length !== 1) return `x: the checker compares one sample for now, got ${config.x.length.toLocaleString('en-US')}`;
+  if (config.batchSize !== config.x.length) return `batchSize: the checker compares full-batch training (batchSize ${config.x.length.toLocaleString('en-US')}, every sample in each step) for now, got ${config.batchSize.toLocaleString('en-US')}`;
   const opt = config.optimizer;
   if (opt.name !== 'sgd' || opt.momentum !== 0 || opt.weightDecay !== 0) {
     const got = opt.name !== 'sgd' ? opt.name : [opt.momentum !== 0 ? `momentum ${opt.momentum}` : '', opt.weightDecay !== 0 ? `weight decay ${opt.weightDecay}` : ''].filter(Boolean).join(' and ');

@@ -15,10 +15,10 @@ import type { Network } from '../network.ts';
 import { ops, type OpName } from '../ops.ts';
 import { sgdUpdate } from '../optimizer.ts';
 import { print } from '../print.ts';
-import { epochName, inputName, LR } from '../workbook/names.ts';
+import { epochName, LR } from '../workbook/names.ts';
 import { parseAddress } from '../spreadsheet/address.ts';
 import { parseRef, type CellRef } from './cellRef.ts';
-import type { Mapping, Quantity } from './mapping.ts';
+import { inputKey, type Mapping, type Quantity } from './mapping.ts';
 
 export interface InCells {
   /** `=(…)*Q5*D5`, with its `=`. */
@@ -84,7 +84,7 @@ export function expectedInCells(net: Network, q: Quantity, epochs: number, mappi
   } else {
     g = net.graph;
     id = net.id[q.name]!;
-    keyOf = (n) => (n.op === 'input' ? inputName(n.name!) : epochName(n.name!, k));
+    keyOf = (n) => (n.op === 'input' ? inputKey(n.name!) : epochName(n.name!, k));
   }
   const cellOf = (n: Node) => nearest(mapping[keyOf(n)], target);
   const inline = (n: Node) => cellOf(n) === undefined;

@@ -40,7 +40,7 @@ export function formatReport(r: Report): string[] {
   const lines = [
     `values: ${r.values}`,
     SOURCES[r.source](r),
-    `network ${r.architecture}${r.lr !== undefined ? `, lr ${r.lr}` : ''}; ${r.epochs} epoch${r.epochs === 1 ? '' : 's'}; tolerance |theirs - expected| <= ${t.absolute} + ${t.relative}*|expected|`,
+    `network ${r.architecture}${r.lr !== undefined ? `, lr ${r.lr}` : ''}; ${r.epochs} epoch${r.epochs === 1 ? '' : 's'}${r.samples > 1 ? ` of ${r.samples} samples in one batch` : ''}; tolerance |theirs - expected| <= ${t.absolute} + ${t.relative}*|expected|`,
     ...(r.inferred ?? []).map((l) => `  ${l}`),
     ...r.notes,
     '',

@@ -30,7 +30,9 @@ export type HeaderLabel =
   /** ∂E_total/∂w1 … of a unit or of the loss's input. */
   | { kind: 'gradient'; of: HeaderLabel }
   /** A heading in xlgrad's own scheme (z3, a1, yhat1, dL_dz3). */
-  | { kind: 'graph'; name: string };
+  | { kind: 'graph'; name: string }
+  /** A parameter after this row's update (`w1'`, `new w1`, `w1_new`): the next iteration's value. */
+  | { kind: 'updated'; name: string };
 
 const SEP = '[ _.]?';
 const unit = (prefix: string) => new RegExp(`^(?:${prefix})${SEP}(\\d+)$`, 'i');
@@ -62,23 +64,59 @@ const AFTER: [RegExp, Role][] = [
 const IS_LOSS = exactly(LOSS);
 const IS_LR = exactly(LR);
 const IS_COUNTER = exactly(COUNTER);
+// A network of one output writes its target and output without an index: `y`, `target`, `o`, `ŷ`, `out`.
+const BARE: [RegExp, Role][] = [
+  [exactly(TARGET), 'target'],
+  [new RegExp(`^(?:${PRE}o)$`, 'i'), 'outputPre'],
+  [new RegExp(`^(?:${anyOf(OUTPUT)}|out|output|a${SEP}o)$`, 'i'), 'outputAct'],
+  [/^o$/i, 'output'],
+];
+// δ (delta) of a unit, ∂E/∂net as the delta rule writes it: `δh1`, `delta_o1`, `δ_o`.
+const DELTA = new RegExp(`^(?:δ|delta)${SEP}(h|o)${SEP}(\\d*)$`, 'i');
 
 function unitOf(s: string): HeaderLabel | undefined {
   for (const [re, role] of [...UNITS, ...AFTER]) {
     const m = re.exec(s);
     if (m && Number(m[1]) >= 1) return { kind: 'unit', role, index: Number(m[1]) };
   }
+  for (const [re, role] of BARE) if (re.test(s)) return { kind: 'unit', role, index: 1 };
   return undefined;
 }
 
+/** `δh1` is ∂E/∂net_h1; `δo` the single output's. */
+function deltaOf(s: string): HeaderLabel | undefined {
+  const m = DELTA.exec(s);
+  if (!m || (m[2] !== '' && Number(m[2]) < 1)) return undefined;
+  const role: Role = m[1]!.toLowerCase() === 'h' ? 'hiddenPre' : 'outputPre';
+  if (role === 'hiddenPre' && m[2] === '') return undefined;
+  return { kind: 'gradient', of: { kind: 'unit', role, index: m[2] === '' ? 1 : Number(m[2]) } };
+}
+
+// Which sample a heading is of, written after it: `h1 (2)`, `h1_s2`, `h1 s2`, `out_h1[3]`, `h1 (sample 2)`.
+const SAMPLE = /^(.+?)\s*(?:\(\s*(?:s|sample|amostra)?\s*(\d+)\s*\)|\[\s*(\d+)\s*\]|[ _](?:s|sample|amostra)\s*_?(\d+))$/i;
+
+/** A heading of a multi-sample row and the sample it names, if it says; `sample` undefined when it does not. */
+export function parseSampleHeading(text: string): { label: HeaderLabel; sample?: number } | undefined {
+  const s = clean(text);
+  const m = SAMPLE.exec(s);
+  const sample = m ? Number(m[2] ?? m[3] ?? m[4]) : 0;
+  if (m && sample >= 1) {
+    const label = parseHeaderLabel(m[1]!, true);
+    if (label) return { label, sample };
+  }
+  const label = parseHeaderLabel(text);
+  return label ? { label } : undefined;
+}
+
 /** What a heading names, or undefined if it names nothing of the network. */
-export function parseHeaderLabel(text: string): HeaderLabel | undefined {
+export function parseHeaderLabel(text: string, ofSample = false): HeaderLabel | undefined {
   const s = clean(text);
   if (s === '') return undefined;
-  if (IS_COUNTER.test(s)) return { kind: 'counter' };
+  // `t (2)` is sample 2's target, not a time column.
+  if (!ofSample && IS_COUNTER.test(s)) return { kind: 'counter' };
   if (IS_LR.test(s)) return { kind: 'lr' };
   if (IS_LOSS.test(s)) return { kind: 'loss' };
-  const u = unitOf(s);
+  const u = unitOf(s) ?? deltaOf(s);
   if (u) return u;
   const g = GRADIENT.exec(s);
   if (g) {
@@ -91,5 +129,5 @@ export function parseHeaderLabel(text: string): HeaderLabel | undefined {
 /** xlgrad's own names (label.ts): z3, a1, yhat1, dL/dz3. */
 function graphOf(s: string): HeaderLabel | undefined {
   const l = parseLabel(s);
-  return l?.kind === 'node' ? { kind: 'graph', name: l.name } : undefined;
+  return l?.kind === 'node' ? { kind: 'graph', name: l.name } : l?.kind === 'updated' ? { kind: 'updated', name: l.name } : undefined;
 }

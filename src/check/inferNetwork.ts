@@ -10,12 +10,12 @@
 
 import { ACTIVATIONS } from '../config.ts';
 import type { Network } from '../network.ts';
-import { adjoint, pre } from '../names.ts';
+import { adjoint, pre, sampleOf } from '../names.ts';
 import { networkOf } from '../train.ts';
 import { CHECKED_LOSSES } from './checkable.ts';
 import type { Book } from './book.ts';
 import { check, type Report } from './check.ts';
-import { checkConfig, type CheckConfig } from './checkConfig.ts';
+import { checkConfig, withSamples, type CheckConfig } from './checkConfig.ts';
 import { CheckError } from './checkError.ts';
 import { parseQuantity, type Detected, type Mapping } from './mapping.ts';
 
@@ -39,16 +39,20 @@ interface Counts {
   b: number;
   /** Hidden units: the highest a index, or z index past the outputs. */
   hidden: number;
+  /** Samples: the highest sample index (`z3_n4`, `x_1_s4`), 1 without any. */
+  samples: number;
   names: Set<string>;
 }
 
 function countsOf(mapping: Mapping): Counts {
-  const c: Counts = { x: 0, y: 0, w: 0, b: 0, hidden: 0, names: new Set() };
+  const c: Counts = { x: 0, y: 0, w: 0, b: 0, hidden: 0, samples: 1, names: new Set() };
   let z = 0, yhat = 0;
   for (const key of Object.keys(mapping)) {
     const q = parseQuantity(key);
     if (!q || q.name === 'lr') continue;
-    const base = q.name.replace(/^dL_d/, '');
+    const { quantity, sample } = sampleOf(q.name.replace(/^dL_d/, ''));
+    const base = quantity;
+    c.samples = Math.max(c.samples, sample ?? 1);
     c.names.add(q.name);
     const m = /^([a-z]+)(\d+)$/.exec(base);
     if (!m) continue;
@@ -94,7 +98,7 @@ function shapeOf(cc: CheckConfig, c: Counts): Shape {
   const bias = given.has('bias') ? cc.config.bias : c.b > 0;
   const biasWhy = given.has('bias') ? [] : [c.b > 0 ? `biases: ${span('b', c.b)} found` : 'no biases: no b heading or label'];
   if (given.has('layers')) return { layers: cc.config.layers, bias, isDefault: true, why: [`layers ${cc.config.layers.join('-')}: from the config`, ...biasWhy] };
-  const byDefault = networkOf(checkConfig({ ...givenRaw(cc), bias }).config);
+  const byDefault = networkOf(withSamples(checkConfig({ ...givenRaw(cc), bias }), c.samples).config);
   if (fits(byDefault, c)) {
     return { layers: cc.config.layers, bias, isDefault: true, why: [`layers ${cc.config.layers.join('-')}: every quantity found belongs to xlgrad's ${cc.config.layers.join('-')} network`, ...biasWhy] };
   }
@@ -146,7 +150,8 @@ const better = (a: Candidate, b: Candidate) => a.forward - b.forward || a.output
 
 /** The network of one run and the mapping reading that fits it, each choice explained. */
 export function inferNetwork(book: Book, variants: { detected: Detected; reading: string }[], cc: CheckConfig): Inferred {
-  const shapes = variants.map((v) => shapeOf(cc, countsOf(v.detected.mapping)));
+  const counts = variants.map((v) => countsOf(v.detected.mapping));
+  const shapes = variants.map((v, vi) => shapeOf(cc, counts[vi]!));
   const first = variants.map((v) => firstIteration(v.detected));
   const candidates: Candidate[] = [];
   let firstError: unknown;
@@ -161,7 +166,7 @@ export function inferNetwork(book: Book, variants: { detected: Detected; reading
     let rank = vi * 1000;
     for (const activation of options('activation')) for (const outputActivation of options('outputActivation')) for (const loss of options('loss')) {
       const choice = { activation, outputActivation, loss };
-      const config = checkConfig({ ...givenRaw(cc), layers: shape.layers, bias: shape.bias, ...choice });
+      const config = withSamples(checkConfig({ ...givenRaw(cc), layers: shape.layers, bias: shape.bias, ...choice }), counts[vi]!.samples);
       try {
         candidates.push({ variant: vi, choice, rank: rank++, config, ...score(book, first[vi]!, config) });
       } catch (e) {
@@ -173,6 +178,8 @@ export function inferNetwork(book: Book, variants: { detected: Detected; reading
   if (candidates.length === 0) throw firstError;
   const best = candidates.reduce((a, b) => (better(b, a) > 0 ? b : a));
   const inferred = [...shapes[best.variant]!.why];
+  const samples = counts[best.variant]!.samples;
+  if (samples > 1) inferred.push(`samples: ${samples}, from the sample numbers found (x_1_s1 … x_1_s${samples}); every iteration trains on all of them in one batch`);
   if (variants.length > 1) {
     const rival = candidates.filter((c) => c.variant !== best.variant).reduce<Candidate | undefined>((a, b) => (!a || better(b, a) > 0 ? b : a), undefined);
     const beaten = !rival || rival.forward < best.forward || (rival.forward === best.forward && rival.outputGrads < best.outputGrads);

@@ -45,6 +45,12 @@ export interface Quantity {
 const ADJOINT = new RegExp(`^${names.ADJOINT_PREFIX}(.+)$`, 'i');
 
 function canonicalName(name: string): string | undefined {
+  // Sample k of a batch graph (names.ts): `z3_n2`, `dL_dz3_n2`.
+  const sample = /^(.+)_n(\d+)$/i.exec(name);
+  if (sample && Number(sample[2]) >= 1) {
+    const base = canonicalName(sample[1]!);
+    return base && !/^[wb]\d+$/.test(base) && base !== names.LOSS && !/^dL_d[wb]\d+$/.test(base) ? names.ofSample(base, Number(sample[2])) : undefined;
+  }
   const unit = /^([wbza])(\d+)$/i.exec(name);
   if (unit) return UNITS[unit[1]!.toLowerCase()]!(Number(unit[2]));
   const out = /^yhat(\d+)$/i.exec(name);
@@ -57,10 +63,11 @@ function canonicalName(name: string): string | undefined {
 
 /** Reads a quantity key (case-insensitively, as spreadsheet names are); undefined if it is not one. */
 export function parseQuantity(key: string): Quantity | undefined {
-  const io = /^([xy])_(\d+)$/i.exec(key);
-  if (io && Number(io[2]) >= 1) {
-    const name = (io[1]!.toLowerCase() === 'x' ? names.input : names.target)(Number(io[2]));
-    return { key: inputName(name), name, epoch: 0 };
+  const io = /^([xy])_(\d+)(?:_s(\d+))?$/i.exec(key);
+  if (io && Number(io[2]) >= 1 && (io[3] === undefined || Number(io[3]) >= 1)) {
+    const plain = (io[1]!.toLowerCase() === 'x' ? names.input : names.target)(Number(io[2]));
+    const name = io[3] === undefined ? plain : names.ofSample(plain, Number(io[3]));
+    return { key: inputKey(name), name, epoch: 0 };
   }
   if (/^lr$/i.test(key)) return { key: LR, name: LR, epoch: 0 };
   const at = /^(.+)_e(\d+)$/i.exec(key);
@@ -71,7 +78,13 @@ export function parseQuantity(key: string): Quantity | undefined {
   return param ? { key: finalName(param), name: param, epoch: 'final' } : undefined;
 }
 
-export const QUANTITY_HELP = 'x_1, y_1, lr, w1_e1, b5_e2, z3_e1, a4_e1, yhat1_e1, L_e1, dL_dw8_e1, dL_dz5_e1, w8_final';
+export const QUANTITY_HELP = 'x_1, y_1, lr, w1_e1, b5_e2, z3_e1, a4_e1, yhat1_e1, L_e1, dL_dw8_e1, dL_dz5_e1, w8_final; with several samples x_1_s2, z3_n2_e1, dL_dz5_n2_e1';
+
+/** The key of an input of the graph: `x1` → `x_1`, sample 2's `x1_n2` → `x_1_s2` (as xlgrad's workbooks name the data). */
+export function inputKey(name: string): string {
+  const { quantity, sample } = names.sampleOf(name);
+  return sample === undefined ? inputName(name) : `${inputName(quantity)}_s${sample}`;
+}
 
 /** The mapping as JSON the user can save, edit and pass back with --map. */
 export function mappingJson(mapping: Mapping): string {

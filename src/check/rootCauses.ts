@@ -8,9 +8,9 @@
 
 import type { Network } from '../network.ts';
 import { adjoint } from '../names.ts';
-import { epochName, finalName, inputName, LR, parseName } from '../workbook/names.ts';
+import { epochName, finalName, LR, parseName } from '../workbook/names.ts';
 import type { Row } from './check.ts';
-import { parseQuantity, type Mapping } from './mapping.ts';
+import { inputKey, parseQuantity, type Mapping } from './mapping.ts';
 
 /** The named quantities node `id` is computed from directly (unnamed intermediate nodes looked through). */
 function namedArgs(net: Network, id: number, memo: Map<number, string[]>): string[] {
@@ -37,7 +37,7 @@ function argumentsOf(net: Network, key: string, epochs: number, memo: Map<number
   if (id === undefined) return [];
   const body = net.graph.node(id).op === 'let' ? net.graph.node(id).args[0]! : id;
   const args = net.graph.node(body).name !== undefined && body !== id ? [net.graph.node(body).name!] : namedArgs(net, body, memo);
-  return args.map((n) => (net.x.includes(n) || net.y.includes(n) ? inputName(n) : epochName(n, k)));
+  return args.map((n) => (net.x.includes(n) || net.y.includes(n) ? inputKey(n) : epochName(n, k)));
 }
 
 /** The mismatching rows whose inputs all agree, in the rows' (graph) order. */

@@ -5,21 +5,28 @@
 // sheet) unless its first weights are formulas reading the sheet before it.
 // The learning rate is a cell labelled beside it (`η =`, `LR`, one or two cells
 // to its left, or above it), else the absolute cell every update multiplies.
+// Several samples trained full-batch (XOR) sit side by side in a row, each in
+// columns of its own: a block of headings repeated per sample, or headings
+// naming their sample (`h1 (2)`, `h1_s2`); they map to the batch graph's names
+// (`z1_n2`, names.ts).
 
 import * as names from '../names.ts';
 import { epochName, inputName, LR } from '../workbook/names.ts';
 import type { Book, BookCell, BookSheet } from './book.ts';
 import { isEmpty, numberOf, textOf } from './book.ts';
 import { cellAddress, parseAddress, unquoteSheet } from '../spreadsheet/address.ts';
-import { formatRef } from './cellRef.ts';
+import { formatRef, parseRef } from './cellRef.ts';
 import { CheckError } from './checkError.ts';
-import { parseHeaderLabel, type HeaderLabel, type Role } from './headerLabel.ts';
-import type { Detected, Mapping } from './mapping.ts';
+import { parseHeaderLabel, parseSampleHeading, type HeaderLabel, type Role } from './headerLabel.ts';
+import { clean } from './vocabulary.ts';
+import { inputKey, type Detected, type Mapping } from './mapping.ts';
 
 interface Column {
   col: number;
   text: string;
   label: HeaderLabel;
+  /** The sample it belongs to in a row of several samples' forward passes (`h1 (2)`, or the second `h1` of the header). */
+  sample?: number;
 }
 
 /** One header row and the iteration rows under it. */
@@ -52,14 +59,39 @@ function headingsByRow(sheet: BookSheet): Map<number, Column[]> {
   const rows = new Map<number, Column[]>();
   for (const [address, cell] of Object.entries(sheet.cells)) {
     const text = textOf(cell);
-    const label = text === undefined ? undefined : parseHeaderLabel(text);
-    if (!label) continue;
+    const parsed = text === undefined ? undefined : parseSampleHeading(text);
+    if (!parsed) continue;
     const at = parseAddress(address)!;
     const list = rows.get(at.row) ?? rows.set(at.row, []).get(at.row)!;
-    list.push({ col: at.column, text: text!.trim(), label });
+    list.push({ col: at.column, text: text!.trim(), label: parsed.label, ...(parsed.sample === undefined ? {} : { sample: parsed.sample }) });
   }
-  for (const list of rows.values()) list.sort((a, b) => a.col - b.col);
+  for (const list of rows.values()) {
+    list.sort((a, b) => a.col - b.col);
+    samplesByRepetition(list);
+  }
   return rows;
+}
+
+/** Quantities each sample has its own of: data, units, their δ, and the sample's own loss term. */
+function perSample(l: HeaderLabel): boolean {
+  if (l.kind === 'gradient') return perSample(l.of) && l.of.kind === 'unit';
+  if (l.kind === 'loss' || l.kind === 'graph') return true;
+  return l.kind === 'unit' && l.role !== 'weight' && l.role !== 'bias';
+}
+
+/**
+ * Blocks repeated once per sample (`x1 x2 y h1 h2 o E`, four times): the k-th
+ * heading of a text is sample k. Only a heading written more than once is
+ * split; one written once (`E_total` after the blocks) belongs to the batch.
+ */
+function samplesByRepetition(columns: Column[]): void {
+  const byText = new Map<string, Column[]>();
+  for (const c of columns) {
+    if (c.sample !== undefined || !perSample(c.label)) continue;
+    const id = clean(c.text).toLowerCase();
+    byText.set(id, [...(byText.get(id) ?? []), c]);
+  }
+  for (const same of byText.values()) if (same.length > 1) same.forEach((c, k) => (c.sample = k + 1));
 }
 
 const isWeight = (c: Column) => c.label.kind === 'unit' && c.label.role === 'weight';
@@ -122,6 +154,8 @@ interface Sizes {
   inputs: number;
   hidden: number;
   outputs: number;
+  /** Samples per iteration row: the highest sample a heading names, 1 without any. */
+  samples: number;
 }
 
 function sizesOf(columns: Column[]): Sizes {
@@ -131,7 +165,19 @@ function sizesOf(columns: Column[]): Sizes {
   const weights = maxIndex(columns, ['weight']);
   // Without hidden headings, one hidden layer has weights / (inputs + outputs) units.
   if (hidden === 0 && inputs + outputs > 0 && weights % (inputs + outputs) === 0) hidden = weights / (inputs + outputs);
-  return { inputs, hidden, outputs };
+  return { inputs, hidden, outputs, samples: Math.max(1, ...columns.map((c) => c.sample ?? 1)) };
+}
+
+/** The graph name of a column (names.ts): its heading's, of its sample in a run of several (`z3_n2`); or why it has none. */
+function columnName(c: Column, sizes: Sizes, reading: Reading): string | { ignored: string } {
+  const name = graphName(c.label, sizes, reading);
+  if (typeof name !== 'string' || sizes.samples === 1) return name;
+  if (c.sample === undefined) {
+    return perSample(c.label) && name !== names.LOSS ? { ignored: `written once in a run of ${sizes.samples} samples: which sample's it is is not clear (write one per sample, or label them "h1 (2)", "h1_s2")` } : name;
+  }
+  if (name === names.LOSS) return { ignored: "one sample's own loss term, which xlgrad's graph does not name (the total over the samples, E_total, is checked as L)" };
+  if (!perSample(c.label)) return { ignored: "one sample's share of a gradient or parameter, which xlgrad's graph does not name (the summed gradient is checked)" };
+  return names.ofSample(name, c.sample);
 }
 
 /** The graph name a heading stands for (names.ts), or why it has none. */
@@ -140,7 +186,8 @@ function graphName(l: HeaderLabel, sizes: Sizes, reading: Reading): string | { i
     case 'loss': return names.LOSS;
     case 'lr': return LR;
     case 'counter': return { ignored: 'the iteration number' };
-    case 'graph': return l.name;
+    case 'graph':
+    case 'updated': return l.name;
     case 'gradient': {
       const of = graphName(l.of, sizes, reading);
       if (typeof of !== 'string') return of;
@@ -229,9 +276,15 @@ function oneSample(t: Table, col: Column): void {
   for (let r = t.first + 1; r <= t.last; r++) {
     const v = numberOf(t.sheet.cells[cellAddress(r, col.col)]);
     if (v !== undefined && first !== undefined && v !== first) {
-      throw new CheckError(`${ref(t, col.col, r)}: ${JSON.stringify(col.text)} is ${v} here but ${first} in the first iteration (${ref(t, col.col, t.first)}): rows that train on different samples are not checked yet; put one sample per sheet`);
+      throw new CheckError(`${ref(t, col.col, r)}: ${JSON.stringify(col.text)} is ${v} here but ${first} in the first iteration (${ref(t, col.col, t.first)}): rows that train on different samples are not checked yet; write every sample's columns in each iteration's row (x1 (2), h1 (2), … or the block repeated per sample), or put one sample per sheet`);
     }
   }
+}
+
+/** The cell is in an updated parameter's column (`sheet|column` keys). */
+function isUpdate(cell: string, columns: Set<string>): boolean {
+  const ref = parseRef(cell)!;
+  return columns.has(`${ref.sheet}|${parseAddress(ref.address)!.column}`);
 }
 
 /** The runs of a workbook laid out one row per iteration; empty if no sheet has a header row. */
@@ -284,7 +337,7 @@ function runOf(group: Table[], all: Table[]): RowsRun {
     let offset = 0;
     for (const t of group) {
       for (const c of t.columns) {
-        const name = graphName(c.label, sizes, reading);
+        const name = columnName(c, sizes, reading);
         const header = ref(t, c.col, t.headerRow);
         if (typeof name !== 'string') {
           if (c.label.kind !== 'counter') ignored.set(name.ignored, [...(ignored.get(name.ignored) ?? []), `${c.text} (${header})`]);
@@ -295,13 +348,16 @@ function runOf(group: Table[], all: Table[]): RowsRun {
           if (!hasValue(cell)) continue;
           const at = ref(t, c.col, r);
           const epoch = offset + r - t.first + 1;
-          const key = name === LR ? LR : /^[xy]\d+$/.test(name) ? inputName(name) : epochName(name, epoch);
+          const key = name === LR ? LR : /^[xy]\d+(?:_n\d+)?$/.test(name) ? inputKey(name) : epochName(name, c.label.kind === 'updated' ? epoch + 1 : epoch);
           add(mapping, key, at);
           labels[at] = `${c.text} (${header}), iteration ${epoch}`;
         }
       }
       offset += t.last - t.first + 1;
     }
+    // An updated parameter's cell computes what the next row's copy reads: it comes first, so a wrong update is blamed before its copy.
+    const updates = new Set(group.flatMap((t) => t.columns.filter((c) => c.label.kind === 'updated').map((c) => `${t.sheet.name}|${c.col}`)));
+    for (const cells of Object.values(mapping)) cells.sort((a, b) => Number(isUpdate(b, updates)) - Number(isUpdate(a, updates)));
     const skipped = [...ignored.entries()].map(([why, cols]) => `not checked: ${cols.join(', ')}: ${why}`);
     const readings = readingsOf(columns);
     const described = [
