@@ -20,6 +20,7 @@ import sigmoidMse from '../fixtures/pytorch/sigmoid-mse.json' with { type: 'json
 import tanhHalf from '../fixtures/pytorch/tanh-half.json' with { type: 'json' };
 import wideRelu from '../fixtures/pytorch/wide-relu.json' with { type: 'json' };
 import xor from '../fixtures/pytorch/xor.json' with { type: 'json' };
+import xorSgd from '../fixtures/pytorch/xor-sgd.json' with { type: 'json' };
 import { normalizeConfig, type Config } from './config.ts';
 
 type Values = Record<string, number>;
@@ -41,7 +42,7 @@ export interface Fixture {
   final: Values;
 }
 
-const recorded = [article, articleFloat64, sigmoidMse, tanhHalf, wideRelu, deepTanh, kink, identityFloat64, bigSeed, mazurNobias, xor, minibatchPartial, sgdNesterovWd, momentumDampening, adam, ce3MinibatchMomentum, bceAdamFloat64, mixedBias, float64Float32draw];
+const recorded = [article, articleFloat64, sigmoidMse, tanhHalf, wideRelu, deepTanh, kink, identityFloat64, bigSeed, mazurNobias, xor, minibatchPartial, sgdNesterovWd, momentumDampening, adam, ce3MinibatchMomentum, bceAdamFloat64, mixedBias, float64Float32draw, xorSgd];
 
 export const fixtures: Fixture[] = recorded.map((f) => ({ ...(f as unknown as Fixture), config: normalizeConfig(f.config) }));
 
