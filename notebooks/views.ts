@@ -12,7 +12,8 @@ import { checkInput, rawInputOf, type Checked, type RawInput } from './cells/inp
 import type { Upload } from './cells/upload.ts';
 import { renderChart } from './render/chart.ts';
 import { renderCheck } from './render/check.ts';
-import { coefficientSliders as drawSliders, epochSlider, inputForm as drawForm, logScaleToggle, paramPicker as drawPicker, renderProblems } from './render/controls.ts';
+import { coefficientSliders as drawSliders, epochSlider, inputForm as drawForm, logScaleToggle, paramPicker as drawPicker, playgroundControls as drawPlayground, renderProblems } from './render/controls.ts';
+import type { PlaygroundSettings } from './cells/playground.ts';
 import { renderDownload } from './render/download.ts';
 import { tagEpochs } from './render/epochTags.ts';
 import { renderNotice } from './render/notice.ts';
@@ -228,6 +229,14 @@ export function inputForm(initial: RawInput, onPreset: (name: string) => void = 
     });
   };
   build(structuredClone(initial));
+  return el;
+}
+
+/** The own-data section's settings; value: PlaygroundSettings (checked by playgroundConfig). */
+export function playgroundForm(initial: PlaygroundSettings): InputElement<PlaygroundSettings> {
+  const el = container<PlaygroundSettings>('controls form own-data');
+  el.value = { ...initial };
+  drawPlayground(el, initial, (s) => setValue(el, s));
   return el;
 }
 

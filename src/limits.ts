@@ -46,6 +46,14 @@ export const PAGE_MAX_EPOCHS = 5000;
  */
 export const PAGE_MAX_PARAMS = 400;
 
+/**
+ * samples × epochs × parameters of the page's own-data section, which trains a
+ * small net on a few dozen points on every change (the compiled loop does
+ * about 10⁸ of these a second in Chromium; the bound keeps a change well
+ * under a second).
+ */
+export const PAGE_MAX_WORK = 2_000_000;
+
 // Files a user names, and what is inside them.
 
 /** A learner's workbook given to `check`: a hand-built 1-2-2-1 workbook is tens of kilobytes; 20 MB leaves room for pictures and notes. */

@@ -17,6 +17,8 @@ import { paramsAt, train } from '../notebooks/cells/training.ts';
 import { ARTICLE, normalizeConfig, type Config } from '../src/config.ts';
 import { preset } from '../src/presets.ts';
 import { num } from '../notebooks/cells/format.ts';
+import { PLAYGROUND_DEFAULTS, type PlaygroundSettings } from '../notebooks/cells/playground.ts';
+import xorFixture from '../fixtures/pytorch/xor.json' with { type: 'json' };
 
 const ARTICLE_FILE = readFileSync(join(import.meta.dirname, '../notebooks/article.html'), 'utf8');
 
@@ -57,6 +59,7 @@ function notebook() {
   session.main.redefine('form', [], () => document.createElement('div'));
   session.main.redefine('input', [], () => structuredClone(DEFAULT_INPUT));
   session.main.redefine('coefficients', [], () => ({ ...FIGURE_1 }));
+  session.main.redefine('ownSettings', [], () => ({ ...PLAYGROUND_DEFAULTS }));
   const states = new Map<string, State>();
   /** Waits until every named cell has settled, and records its value or error. */
   const settled = async () => {
@@ -355,5 +358,56 @@ describe('toHash(state) and fromHash(hash)', () => {
     const { state, error } = fromHash(`#layers=${layers}&x=1&y=1&lr=0.5&epochs=3`, defaults);
     expect(state.input).toEqual({ ...defaults.input, lr: '0.5', epochs: '3' });
     expect(error).toMatch(/^Part of the link could not be used \(layers: 64-64-64-64-64-64-64-64-64-64-64-64-6\.\.\. has 20,795,840 parameters; at most 400 on the page/);
+  });
+});
+
+describe('the own-data section', () => {
+  /** The section's cells once settled, after `settings` (default: the page's). */
+  async function section(settings?: PlaygroundSettings) {
+    const { main } = notebook();
+    if (settings) main.redefine('ownSettings', [], () => settings);
+    const [config, training, params, boundary] = await Promise.all(['ownConfig', 'ownTraining', 'ownParams', 'boundary'].map((n) => main.value(n)));
+    return { config, training, params, boundary } as any;
+  }
+
+  it('set to the xor preset\'s settings, ownTraining reaches PyTorch\'s recorded loss at step 100', async () => {
+    const xor = { dataset: 'xor', hidden: 2, activation: 'sigmoid', loss: 'mse', optimizer: 'momentum', lr: 1, epochs: 100, seed: 1 } as const;
+    const { config, training, params } = await section(xor);
+    expect(config).toMatchObject({ ...preset('xor'), init: { torchSeed: 1 } });
+    const recorded = xorFixture.steps.map((s) => s.loss);
+    expect(recorded).toHaveLength(100);
+    // The fixture's step k is epoch k (one batch of all four samples); float32 as PyTorch rounds it.
+    expect(Math.abs(training.losses[0] - recorded[0]!)).toBeLessThan(1e-7);
+    expect(Math.abs(training.losses[99] - recorded[99]!)).toBeLessThan(1e-6);
+    for (const [p, v] of Object.entries(xorFixture.final)) expect(Math.abs(params[p] - v), p).toBeLessThan(1e-5);
+  });
+
+  it('the default moons run: ownParams equal trace()\'s final parameters', async () => {
+    const { config, params } = await section();
+    const t = trace(config, { numeric: false });
+    for (const [p, v] of Object.entries(t.final)) expect(Math.abs(params[p] - v), p).toBeLessThan(1e-5);
+  });
+
+  it('boundary\'s p(class 1) is the trained network\'s output, as trace() computes it at the same point', async () => {
+    const { config, params, boundary } = await section();
+    const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+    const at = (x1: number, x2: number) => {
+      // One sample at (x1, x2) forward through the trained parameters: trace() records its output yhat1.
+      const t = trace({ ...config, x: [[x1, x2]], y: [[0]], batchSize: 1, epochs: 1, init: { params } }, { numeric: false });
+      return sigmoid(t.steps[0]!.nodes[0]!.yhat1!);
+    };
+    const { cells, size } = boundary;
+    expect(cells).toHaveLength(40 * 40);
+    for (const k of [0, size - 1, 20 * size + 7, size * size - 1]) {
+      const c = cells[k];
+      expect(Math.abs(c.p - at((c.x1 + c.x1end) / 2, (c.x2 + c.x2end) / 2)), `cell ${k}`).toBeLessThan(1e-6);
+    }
+    for (const d of boundary.points.slice(0, 3)) expect(Math.abs(d.p - at(d.x1, d.x2))).toBeLessThan(1e-6);
+  });
+
+  it('an ownSettings past the page\'s bound is refused in ownConfig, naming the field and the bound', async () => {
+    const { main } = notebook();
+    main.redefine('ownSettings', [], () => ({ ...PLAYGROUND_DEFAULTS, hidden: 16, epochs: 2000 }));
+    await expect(main.value('ownConfig')).rejects.toThrow('epochs: 32 samples × 2,000 epochs × 65 parameters is 4,160,000; at most 2,000,000 on the page (fewer epochs or hidden units, or the CLI)');
   });
 });
