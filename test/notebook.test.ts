@@ -17,7 +17,7 @@ import { paramsAt, train } from '../notebooks/cells/training.ts';
 import { ARTICLE, normalizeConfig, type Config } from '../src/config.ts';
 import { preset } from '../src/presets.ts';
 import { num } from '../notebooks/cells/format.ts';
-import { PLAYGROUND_DEFAULTS, type PlaygroundSettings } from '../notebooks/cells/playground.ts';
+import { PLAYGROUND_DEFAULTS, playgroundConfig, type PlaygroundSettings } from '../notebooks/cells/playground.ts';
 import xorFixture from '../fixtures/pytorch/xor.json' with { type: 'json' };
 
 const ARTICLE_FILE = readFileSync(join(import.meta.dirname, '../notebooks/article.html'), 'utf8');
@@ -231,6 +231,8 @@ describe('train(net, config)', () => {
     ['wide-relu', preset('wide-relu')],
     ['tanh-half without the first and last biases', { ...preset('tanh-half'), bias: [false, true, false], epochs: 20 }],
     ['a 2-3-3 cross_entropy net, class 2', normalizeConfig({ layers: [2, 3, 3], loss: 'cross_entropy', x: [0.5, -1], y: [2], lr: 0.1, epochs: 20, init: { torchSeed: 4 } })],
+    ['xor: four samples in one batch, SGD with momentum', preset('xor')],
+    ['the own-data section\'s default: 32 moons in one batch, Adam', playgroundConfig(PLAYGROUND_DEFAULTS)],
     ['bce_with_logits in float64 drawn in float64', normalizeConfig({ layers: [2, 3, 1], bias: [true, false], activation: 'sigmoid', loss: 'bce_with_logits', x: [1, -0.5], y: [1], lr: 0.5, epochs: 30, dtype: 'float64', init: { torchSeed: 11, draw: 'float64' } })],
   ])('train(net, %s) records the same parameters and losses as trace()', (_, config) => {
     const net = networkOf(config, 1);
@@ -241,9 +243,14 @@ describe('train(net, config)', () => {
     expect(paramsAt(t, net, config.epochs + 1)).toEqual(trace(config, { numeric: false }, net).final);
   });
 
-  it('train(net, config) refuses several samples: the page trains on one', () => {
-    const config = normalizeConfig({ layers: [1, 2, 1], x: [[1], [2]], y: [[0], [1]], lr: 0.1, epochs: 2 });
-    expect(() => train(networkOf(config, 1), config)).toThrow('train: the page trains on one sample, got 2');
+  it('train(net, config) with mini-batches: an epoch\'s loss is the mean of its steps\' losses, as trace() sums them up', () => {
+    const config = normalizeConfig({ layers: [1, 2, 1], x: [[1], [2], [-1]], y: [[0], [1], [0.5]], batchSize: 2, lr: 0.1, epochs: 4, init: { torchSeed: 2 } });
+    const net = networkOf(config, 1);
+    const t = train(net, config);
+    const reference = trace(config, { numeric: false });
+    expect(Array.from(t.losses)).toEqual(reference.epochs.map((e) => e.loss));
+    expect(reference.epochs.map((e) => paramsAt(t, net, e.epoch))).toEqual(reference.epochs.map((e) => e.params));
+    expect(paramsAt(t, net, config.epochs + 1)).toEqual(reference.final);
   });
 });
 
