@@ -154,7 +154,8 @@ const CLASS_COLOURS = { domain: ['class 0', 'class 1'], range: ['#1f4e8c', '#a34
  */
 export function boundaryChart(grid: DecisionGrid, title = 'The network’s p(class 1) over the input plane'): Chart {
   const values = [
-    ...grid.cells.map((c) => ({ kind: 'cell', ...c })),
+    // Each cell drawn a fifth of a cell wider and taller, under its neighbours: without it, anti-aliasing leaves hairlines between cells.
+    ...grid.cells.map((c) => ({ kind: 'cell', ...c, x1end: c.x1end + (c.x1end - c.x1) / 5, x2end: c.x2end + (c.x2end - c.x2) / 5 })),
     ...grid.points.map((d) => ({ kind: 'point', x1: d.x1, x2: d.x2, class: `class ${d.class}`, p: d.p, right: d.right ? 'right' : 'wrong' })),
   ];
   const x = { field: 'x1', type: 'quantitative', title: 'x1', scale: { domain: grid.extent[0], nice: false, zero: false } };
@@ -180,7 +181,8 @@ export function boundaryChart(grid: DecisionGrid, title = 'The network’s p(cla
           x, y,
           shape: { field: 'class', type: 'nominal', title: 'data', scale: { domain: CLASS_COLOURS.domain, range: ['circle', 'square'] } },
           fill: { field: 'class', type: 'nominal', title: 'data', scale: CLASS_COLOURS },
-          stroke: { field: 'right', type: 'nominal', title: 'prediction', scale: { domain: ['right', 'wrong'], range: ['#ffffff', '#000000'] } },
+          // Said in the subtitle: a legend of white and black rings on white would show nothing.
+          stroke: { field: 'right', type: 'nominal', scale: { domain: ['right', 'wrong'], range: ['#ffffff', '#000000'] }, legend: null },
           tooltip: [{ field: 'class', title: 'class' }, { field: 'x1' }, { field: 'x2' }, { field: 'p', type: 'quantitative', format: '.3f', title: 'p(class 1)' }],
         },
       },
