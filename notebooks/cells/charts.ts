@@ -167,7 +167,7 @@ export function boundaryChart(grid: DecisionGrid, title = 'The network’s p(cla
     layer: [
       {
         transform: [{ filter: "datum.kind === 'cell'" }],
-        mark: { type: 'rect', strokeWidth: 0 },
+        mark: { type: 'rect', strokeWidth: 0, clip: true },
         encoding: {
           x, y, x2: { field: 'x1end' }, y2: { field: 'x2end' },
           color: { field: 'p', type: 'quantitative', title: 'p(class 1)', scale: { domain: [0, 0.5, 1], range: ['#8fb3e0', '#ffffff', '#f2b27a'] }, legend: { orient: 'right', gradientLength: 120 } },
