@@ -18,7 +18,7 @@ export { lossSlice } from './cells/slice.ts';
 export { train, paramsAt, epochDetail, type Training } from './cells/training.ts';
 export { datasets, type Dataset, type DatasetName } from './cells/datasets.ts';
 export {
-  playgroundConfig, decisionGrid, probabilityAt, PLAYGROUND_DEFAULTS, OPTIMIZER_CHOICES, PLAYGROUND_LEARNING_RATES,
+  playgroundConfig, checkPlayground, decisionGrid, probabilityAt, PLAYGROUND_DEFAULTS, OPTIMIZER_CHOICES, PLAYGROUND_LEARNING_RATES,
   PLAYGROUND_MAX_EPOCHS, PLAYGROUND_MAX_HIDDEN, PLAYGROUND_MAX_GRID, type PlaygroundSettings, type DecisionGrid,
 } from './cells/playground.ts';
 export { num, diff } from './cells/format.ts';

@@ -59,6 +59,7 @@ function notebook() {
   session.main.redefine('form', [], () => document.createElement('div'));
   session.main.redefine('input', [], () => structuredClone(DEFAULT_INPUT));
   session.main.redefine('coefficients', [], () => ({ ...FIGURE_1 }));
+  session.main.redefine('ownForm', [], () => document.createElement('div'));
   session.main.redefine('ownSettings', [], () => ({ ...PLAYGROUND_DEFAULTS }));
   const states = new Map<string, State>();
   /** Waits until every named cell has settled, and records its value or error. */
@@ -412,9 +413,15 @@ describe('the own-data section', () => {
     for (const d of boundary.points.slice(0, 3)) expect(Math.abs(d.p - at(d.x1, d.x2))).toBeLessThan(1e-6);
   });
 
-  it('an ownSettings past the page\'s bound is refused in ownConfig, naming the field and the bound', async () => {
+  it('an ownSettings past the page\'s bound: ownChecked names the control and the bound, ownConfig keeps the last valid one', async () => {
     const { main } = notebook();
+    const before = await main.value('ownConfig');
     main.redefine('ownSettings', [], () => ({ ...PLAYGROUND_DEFAULTS, hidden: 16, epochs: 2000 }));
-    await expect(main.value('ownConfig')).rejects.toThrow('epochs: 32 samples × 2,000 epochs × 65 parameters is 4,160,000; at most 2,000,000 on the page (fewer epochs or hidden units, or the CLI)');
+    expect(await main.value('ownChecked')).toEqual({
+      errors: [{ field: 'own.epochs', message: 'epochs: 32 samples × 2,000 epochs × 65 parameters is 4,160,000; at most 2,000,000 on the page (fewer epochs or hidden units, or the CLI)' }],
+    });
+    expect(await main.value('ownConfig')).toEqual(before);
+    main.redefine('ownSettings', [], () => ({ ...PLAYGROUND_DEFAULTS, hidden: 3 }));
+    expect((await main.value('ownConfig')).layers).toEqual([2, 3, 1]);
   });
 });

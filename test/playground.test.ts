@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { datasets } from '../notebooks/cells/datasets.ts';
-import { playgroundConfig, decisionGrid, PLAYGROUND_DEFAULTS } from '../notebooks/cells/playground.ts';
+import { checkPlayground, playgroundConfig, decisionGrid, PLAYGROUND_DEFAULTS } from '../notebooks/cells/playground.ts';
 import { networkOf } from '../src/trace.ts';
 
 describe('datasets', () => {
@@ -51,6 +51,14 @@ describe('playgroundConfig', () => {
     [{ hidden: 16, epochs: 1000, dataset: 'moons' }, 'epochs: 32 samples × 1,000 epochs × 65 parameters is 2,080,000; at most 2,000,000 on the page'],
   ])('playgroundConfig(%j) is refused: %s', (change, message) => {
     expect(() => playgroundConfig({ ...PLAYGROUND_DEFAULTS, ...change } as never)).toThrow(message);
+  });
+});
+
+describe('checkPlayground', () => {
+  it('checkPlayground puts each refusal at its control: hidden units at own.hidden, a bad lr at own.lr', () => {
+    expect(checkPlayground({ ...PLAYGROUND_DEFAULTS, hidden: 17 }).errors).toEqual([{ field: 'own.hidden', message: 'hidden units: must be a whole number from 1 to 16, got 17' }]);
+    expect(checkPlayground({ ...PLAYGROUND_DEFAULTS, lr: 0 }).errors).toMatchObject([{ field: 'own.lr', message: expect.stringMatching(/^lr: /) }]);
+    expect(checkPlayground(PLAYGROUND_DEFAULTS)).toEqual({ config: playgroundConfig(PLAYGROUND_DEFAULTS), errors: [] });
   });
 });
 

@@ -10,6 +10,7 @@ import { PAGE_MAX_EPOCHS, PAGE_MAX_WORK } from '../../src/limits.ts';
 import { paramCount } from '../../src/names.ts';
 import type { Activation, Network } from '../../src/network.ts';
 import type { Params } from '../../src/train.ts';
+import type { Checked } from './input.ts';
 import { datasets, type DatasetName } from './datasets.ts';
 
 export interface PlaygroundSettings {
@@ -70,6 +71,20 @@ export function playgroundConfig(s: PlaygroundSettings): Config {
     x: data.x, y: data.y, batchSize: data.x.length, lr: s.lr, optimizer: OPTIMIZER_CHOICES[s.optimizer],
     epochs: s.epochs, dtype: 'float32', init: { torchSeed: s.seed },
   });
+}
+
+/** The settings' control named by a config field in a message (`epochs: …`), as the form names it (`own.epochs`). */
+const CONTROLS: Record<string, keyof PlaygroundSettings> = { dataset: 'dataset', 'hidden units': 'hidden', layers: 'hidden', activation: 'activation', loss: 'loss', optimizer: 'optimizer', lr: 'lr', epochs: 'epochs', init: 'seed' };
+
+/** playgroundConfig's verdict as the page's inputs give it: the config, or the problem next to its control. */
+export function checkPlayground(s: PlaygroundSettings): Checked {
+  try {
+    return { config: playgroundConfig(s), errors: [] };
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const field = CONTROLS[e.message.slice(0, e.message.indexOf(':')).split(/[.[]/)[0]!];
+    return { errors: [{ field: field ? `own.${field}` : 'own', message: e.message }] };
+  }
 }
 
 export interface DecisionGrid {
