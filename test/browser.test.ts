@@ -186,6 +186,7 @@ describe('the notebook in Chromium', () => {
     await expect.poll(points).toBe(28);
     expect(await html(`${boundary} svg`)).not.toBe(before);
     expect(await text('.own-summary')).toMatch(/of the 28 points are on the right side\.$/);
+    await expect.poll(() => page.url()).toContain('own=rings%2C6%2Ctanh');
     expect(await page.locator('[data-cell="ownLoss"] svg path').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-cell] .cell-error').count()).toBe(0);
   });

@@ -354,6 +354,23 @@ describe('toHash(state) and fromHash(hash)', () => {
     expect(fromHash(hash, defaults)).toEqual({ state: defaults, error: `Part of the link could not be used (${why}); the page shows the default for it and keeps the rest.` });
   });
 
+  it('toHash writes the own-data settings only when they differ from the defaults, and fromHash reads them back', () => {
+    const withOwn: PageState = { ...defaults, own: PLAYGROUND_DEFAULTS };
+    expect(toHash(withOwn)).not.toContain('own=');
+    const rings: PageState = { ...defaults, own: { ...PLAYGROUND_DEFAULTS, dataset: 'rings', hidden: 3, lr: 0.3 } };
+    expect(toHash(rings)).toMatch(/&own=rings%2C3%2Ctanh%2Cbce_with_logits%2Cadam%2C0\.3%2C300%2C1$/);
+    expect(fromHash(toHash(rings), withOwn)).toEqual({ state: rings });
+  });
+
+  it('fromHash with own-data settings the section refuses keeps the default settings and says why', () => {
+    const withOwn: PageState = { ...defaults, own: PLAYGROUND_DEFAULTS };
+    expect(fromHash(`${toHash(defaults)}&own=moons,16,tanh,mse,sgd,0.1,2000,1`, withOwn)).toEqual({
+      state: withOwn,
+      error: 'Part of the link could not be used (own: epochs: 32 samples × 2,000 epochs × 65 parameters is 4,160,000; at most 2,000,000 on the page (fewer epochs or hidden units, or the CLI)); the page shows the default for it and keeps the rest.',
+    });
+    expect(fromHash(`${toHash(defaults)}&own=moons,6`, withOwn).error).toContain('own must be 8 values joined by commas (dataset,hidden,activation,loss,optimizer,lr,epochs,seed), got "moons,6"');
+  });
+
   it('fromHash keeps the usable parts of a link: a bad learning rate and draw leave x, epochs and the seed as linked', () => {
     const { state, error } = fromHash('#layers=1-2-2-1&x=0.5&y=2&lr=abc&epochs=7&seed=3&draw=float16&epoch=4', defaults);
     expect(state).toEqual({ ...defaults, input: { ...defaults.input, preset: 'custom', x: ['0.5'], y: ['2'], epochs: '7', seed: '3' }, epoch: 4 });
