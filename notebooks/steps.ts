@@ -17,6 +17,7 @@ import { line, values } from './cells/formulas.ts';
 import { gradientRows, type PytorchColumn } from './cells/gradients.ts';
 import type { PageState } from './cells/hash.ts';
 import { rawInputOf, type Checked, type RawInput } from './cells/input.ts';
+import { PLAYGROUND_DEFAULTS } from './cells/playground.ts';
 import { lossSlice } from './cells/slice.ts';
 import { epochDetail, paramsAt, type Training } from './cells/training.ts';
 import { sliceChart } from './cells/charts.ts';
@@ -25,7 +26,7 @@ import type { Upload } from './cells/upload.ts';
 export const DEFAULT_INPUT: RawInput = rawInputOf(ARTICLE, 'article');
 
 /** The page with nothing in its URL: the article's inputs, Figure 1, epoch 1, the slice through b4 (its unit's ReLU kink lies within it). */
-export const PAGE_DEFAULTS: PageState = { input: DEFAULT_INPUT, coefficients: FIGURE_1, epoch: 1, slice: 'b4' };
+export const PAGE_DEFAULTS: PageState = { input: DEFAULT_INPUT, coefficients: FIGURE_1, epoch: 1, slice: 'b4', own: PLAYGROUND_DEFAULTS };
 
 /** The last valid configuration: `keep(checked)` is checked.config, or the one before when the inputs are invalid. */
 export function lastValidConfig(initial: Config = ARTICLE): (checked: Checked) => Config {

@@ -12,7 +12,8 @@ import { checkInput, rawInputOf, type Checked, type RawInput } from './cells/inp
 import type { Upload } from './cells/upload.ts';
 import { renderChart } from './render/chart.ts';
 import { renderCheck } from './render/check.ts';
-import { coefficientSliders as drawSliders, epochSlider, inputForm as drawForm, logScaleToggle, paramPicker as drawPicker, renderProblems } from './render/controls.ts';
+import { coefficientSliders as drawSliders, epochSlider, inputForm as drawForm, logScaleToggle, paramPicker as drawPicker, playgroundControls as drawPlayground, renderProblems } from './render/controls.ts';
+import { checkPlayground, type PlaygroundSettings } from './cells/playground.ts';
 import { renderDownload } from './render/download.ts';
 import { tagEpochs } from './render/epochTags.ts';
 import { renderNotice } from './render/notice.ts';
@@ -231,6 +232,14 @@ export function inputForm(initial: RawInput, onPreset: (name: string) => void = 
   return el;
 }
 
+/** The own-data section's settings; value: PlaygroundSettings (checked by playgroundConfig). */
+export function playgroundForm(initial: PlaygroundSettings): InputElement<PlaygroundSettings> {
+  const el = container<PlaygroundSettings>('controls form own-data');
+  el.value = { ...initial };
+  drawPlayground(el, initial, (s) => setValue(el, s));
+  return el;
+}
+
 /** Each problem next to its input in `form`, and what the page shows meanwhile. */
 export function problems(checked: Checked, form: HTMLElement): HTMLElement {
   const el = div('problems');
@@ -305,18 +314,22 @@ let written = '';
 let timer: ReturnType<typeof setTimeout> | undefined;
 // The inputs last found valid: the only ones the URL records.
 let validInput: RawInput | undefined;
+let validOwn: PlaygroundSettings | undefined;
 /**
- * Writes the state to the URL hash with the last valid inputs (while the
- * typed ones are invalid, the other settings still follow the reader), once
- * per burst of changes: writing the URL costs Chromium several ms.
+ * Writes the state to the URL hash with the last valid inputs and own-data
+ * settings (while the typed ones are invalid, the other settings still follow
+ * the reader), once per burst of changes: writing the URL costs Chromium
+ * several ms.
  */
 export function writeHash(state: PageState, checked: Checked): void {
   if (checked.config) validInput = state.input;
+  if (state.own && !checkPlayground(state.own).errors.length) validOwn = state.own;
   if (!validInput) return;
   const input = validInput;
+  const own = validOwn;
   clearTimeout(timer);
   timer = setTimeout(() => {
-    written = toHash({ ...state, input });
+    written = toHash({ ...state, input, ...(own ? { own } : {}) });
     if (location.hash !== written) history.replaceState(null, '', written);
   }, 150);
 }

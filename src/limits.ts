@@ -46,6 +46,14 @@ export const PAGE_MAX_EPOCHS = 5000;
  */
 export const PAGE_MAX_PARAMS = 400;
 
+/**
+ * samples × epochs × parameters of the page's own-data section, which retrains
+ * on every change. Measured in Chromium on a shared 2-core machine: 32 points ×
+ * 2,000 epochs × 25 parameters (1.6 million) retrain and redraw in about 0.9 s,
+ * so the bound keeps a change near a second.
+ */
+export const PAGE_MAX_WORK = 2_000_000;
+
 // Files a user names, and what is inside them.
 
 /** A learner's workbook given to `check`: a hand-built 1-2-2-1 workbook is tens of kilobytes; 20 MB leaves room for pictures and notes. */

@@ -187,6 +187,26 @@ describe('the notebook in Chromium', () => {
     await settled();
   });
 
+  it('draws the decision boundary, and choosing another data set redraws it with that set\'s points', async () => {
+    const boundary = '[data-cell="boundary"]';
+    await page.locator(boundary).scrollIntoViewIfNeeded();
+    await settled();
+    // The points layer: one symbol per sample (32 moons), over a 40 × 40 heat map.
+    const points = () => page.locator(`${boundary} .mark-symbol.role-mark path`).count();
+    await expect.poll(points).toBe(32);
+    expect(await page.locator(`${boundary} .mark-rect.role-mark path`).count()).toBe(1600);
+    expect(await text('.own-summary')).toMatch(/^After 300 epochs the loss is [\d.]+ and \d+% of the 32 points are on the right side\.$/);
+    const before = await html(`${boundary} svg`);
+    await page.locator('[data-cell="ownSettings"] select').first().selectOption({ label: 'rings: a ring inside a ring, 28 points' });
+    await settled();
+    await expect.poll(points).toBe(28);
+    expect(await html(`${boundary} svg`)).not.toBe(before);
+    expect(await text('.own-summary')).toMatch(/of the 28 points are on the right side\.$/);
+    await expect.poll(() => page.url()).toContain('own=rings%2C6%2Ctanh');
+    expect(await page.locator('[data-cell="ownLoss"] svg path').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-cell] .cell-error').count()).toBe(0);
+  });
+
   it('loads nothing from outside 127.0.0.1 and logs no error; screenshot in test/output/notebook.png', async () => {
     mkdirSync(join(ROOT, 'test/output'), { recursive: true });
     // Scroll through once so every section has drawn its latest value.

@@ -17,6 +17,8 @@ import { paramsAt, train } from '../notebooks/cells/training.ts';
 import { ARTICLE, normalizeConfig, type Config } from '../src/config.ts';
 import { preset } from '../src/presets.ts';
 import { num } from '../notebooks/cells/format.ts';
+import { PLAYGROUND_DEFAULTS, playgroundConfig, type PlaygroundSettings } from '../notebooks/cells/playground.ts';
+import xorFixture from '../fixtures/pytorch/xor.json' with { type: 'json' };
 
 const ARTICLE_FILE = readFileSync(join(import.meta.dirname, '../notebooks/article.html'), 'utf8');
 
@@ -57,6 +59,8 @@ function notebook() {
   session.main.redefine('form', [], () => document.createElement('div'));
   session.main.redefine('input', [], () => structuredClone(DEFAULT_INPUT));
   session.main.redefine('coefficients', [], () => ({ ...FIGURE_1 }));
+  session.main.redefine('ownForm', [], () => document.createElement('div'));
+  session.main.redefine('ownSettings', [], () => ({ ...PLAYGROUND_DEFAULTS }));
   const states = new Map<string, State>();
   /** Waits until every named cell has settled, and records its value or error. */
   const settled = async () => {
@@ -228,6 +232,8 @@ describe('train(net, config)', () => {
     ['wide-relu', preset('wide-relu')],
     ['tanh-half without the first and last biases', { ...preset('tanh-half'), bias: [false, true, false], epochs: 20 }],
     ['a 2-3-3 cross_entropy net, class 2', normalizeConfig({ layers: [2, 3, 3], loss: 'cross_entropy', x: [0.5, -1], y: [2], lr: 0.1, epochs: 20, init: { torchSeed: 4 } })],
+    ['xor: four samples in one batch, SGD with momentum', preset('xor')],
+    ['the own-data section\'s default: 32 moons in one batch, Adam', playgroundConfig(PLAYGROUND_DEFAULTS)],
     ['bce_with_logits in float64 drawn in float64', normalizeConfig({ layers: [2, 3, 1], bias: [true, false], activation: 'sigmoid', loss: 'bce_with_logits', x: [1, -0.5], y: [1], lr: 0.5, epochs: 30, dtype: 'float64', init: { torchSeed: 11, draw: 'float64' } })],
   ])('train(net, %s) records the same parameters and losses as trace()', (_, config) => {
     const net = networkOf(config, 1);
@@ -238,9 +244,14 @@ describe('train(net, config)', () => {
     expect(paramsAt(t, net, config.epochs + 1)).toEqual(trace(config, { numeric: false }, net).final);
   });
 
-  it('train(net, config) refuses several samples: the page trains on one', () => {
-    const config = normalizeConfig({ layers: [1, 2, 1], x: [[1], [2]], y: [[0], [1]], lr: 0.1, epochs: 2 });
-    expect(() => train(networkOf(config, 1), config)).toThrow('train: the page trains on one sample, got 2');
+  it('train(net, config) with mini-batches: an epoch\'s loss is the mean of its steps\' losses, as trace() sums them up', () => {
+    const config = normalizeConfig({ layers: [1, 2, 1], x: [[1], [2], [-1]], y: [[0], [1], [0.5]], batchSize: 2, lr: 0.1, epochs: 4, init: { torchSeed: 2 } });
+    const net = networkOf(config, 1);
+    const t = train(net, config);
+    const reference = trace(config, { numeric: false });
+    expect(Array.from(t.losses)).toEqual(reference.epochs.map((e) => e.loss));
+    expect(reference.epochs.map((e) => paramsAt(t, net, e.epoch))).toEqual(reference.epochs.map((e) => e.params));
+    expect(paramsAt(t, net, config.epochs + 1)).toEqual(reference.final);
   });
 });
 
@@ -343,6 +354,23 @@ describe('toHash(state) and fromHash(hash)', () => {
     expect(fromHash(hash, defaults)).toEqual({ state: defaults, error: `Part of the link could not be used (${why}); the page shows the default for it and keeps the rest.` });
   });
 
+  it('toHash writes the own-data settings only when they differ from the defaults, and fromHash reads them back', () => {
+    const withOwn: PageState = { ...defaults, own: PLAYGROUND_DEFAULTS };
+    expect(toHash(withOwn)).not.toContain('own=');
+    const rings: PageState = { ...defaults, own: { ...PLAYGROUND_DEFAULTS, dataset: 'rings', hidden: 3, lr: 0.3 } };
+    expect(toHash(rings)).toMatch(/&own=rings%2C3%2Ctanh%2Cbce_with_logits%2Cadam%2C0\.3%2C300%2C1$/);
+    expect(fromHash(toHash(rings), withOwn)).toEqual({ state: rings });
+  });
+
+  it('fromHash with own-data settings the section refuses keeps the default settings and says why', () => {
+    const withOwn: PageState = { ...defaults, own: PLAYGROUND_DEFAULTS };
+    expect(fromHash(`${toHash(defaults)}&own=moons,16,tanh,mse,sgd,0.1,2000,1`, withOwn)).toEqual({
+      state: withOwn,
+      error: 'Part of the link could not be used (own: epochs: 32 samples × 2,000 epochs × 65 parameters is 4,160,000; at most 2,000,000 on the page (fewer epochs or hidden units, or the CLI)); the page shows the default for it and keeps the rest.',
+    });
+    expect(fromHash(`${toHash(defaults)}&own=moons,6`, withOwn).error).toContain('own must be 8 values joined by commas (dataset,hidden,activation,loss,optimizer,lr,epochs,seed), got "moons,6"');
+  });
+
   it('fromHash keeps the usable parts of a link: a bad learning rate and draw leave x, epochs and the seed as linked', () => {
     const { state, error } = fromHash('#layers=1-2-2-1&x=0.5&y=2&lr=abc&epochs=7&seed=3&draw=float16&epoch=4', defaults);
     expect(state).toEqual({ ...defaults, input: { ...defaults.input, preset: 'custom', x: ['0.5'], y: ['2'], epochs: '7', seed: '3' }, epoch: 4 });
@@ -355,5 +383,62 @@ describe('toHash(state) and fromHash(hash)', () => {
     const { state, error } = fromHash(`#layers=${layers}&x=1&y=1&lr=0.5&epochs=3`, defaults);
     expect(state.input).toEqual({ ...defaults.input, lr: '0.5', epochs: '3' });
     expect(error).toMatch(/^Part of the link could not be used \(layers: 64-64-64-64-64-64-64-64-64-64-64-64-6\.\.\. has 20,795,840 parameters; at most 400 on the page/);
+  });
+});
+
+describe('the own-data section', () => {
+  /** The section's cells once settled, after `settings` (default: the page's). */
+  async function section(settings?: PlaygroundSettings) {
+    const { main } = notebook();
+    if (settings) main.redefine('ownSettings', [], () => settings);
+    const [config, training, params, boundary] = await Promise.all(['ownConfig', 'ownTraining', 'ownParams', 'boundary'].map((n) => main.value(n)));
+    return { config, training, params, boundary } as any;
+  }
+
+  it('set to the xor preset\'s settings, ownTraining reaches PyTorch\'s recorded loss at step 100', async () => {
+    const xor = { dataset: 'xor', hidden: 2, activation: 'sigmoid', loss: 'mse', optimizer: 'momentum', lr: 1, epochs: 100, seed: 1 } as const;
+    const { config, training, params } = await section(xor);
+    expect(config).toMatchObject({ ...preset('xor'), init: { torchSeed: 1 } });
+    const recorded = xorFixture.steps.map((s) => s.loss);
+    expect(recorded).toHaveLength(100);
+    // The fixture's step k is epoch k (one batch of all four samples); float32 as PyTorch rounds it.
+    expect(Math.abs(training.losses[0] - recorded[0]!)).toBeLessThan(1e-7);
+    expect(Math.abs(training.losses[99] - recorded[99]!)).toBeLessThan(1e-6);
+    for (const [p, v] of Object.entries(xorFixture.final)) expect(Math.abs(params[p] - v), p).toBeLessThan(1e-5);
+  });
+
+  it('the default moons run: ownParams equal trace()\'s final parameters', async () => {
+    const { config, params } = await section();
+    const t = trace(config, { numeric: false });
+    for (const [p, v] of Object.entries(t.final)) expect(Math.abs(params[p] - v), p).toBeLessThan(1e-5);
+  });
+
+  it('boundary\'s p(class 1) is the trained network\'s output, as trace() computes it at the same point', async () => {
+    const { config, params, boundary } = await section();
+    const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+    const at = (x1: number, x2: number) => {
+      // One sample at (x1, x2) forward through the trained parameters: trace() records its output yhat1.
+      const t = trace({ ...config, x: [[x1, x2]], y: [[0]], batchSize: 1, epochs: 1, init: { params } }, { numeric: false });
+      return sigmoid(t.steps[0]!.nodes[0]!.yhat1!);
+    };
+    const { cells, size } = boundary;
+    expect(cells).toHaveLength(40 * 40);
+    for (const k of [0, size - 1, 20 * size + 7, size * size - 1]) {
+      const c = cells[k];
+      expect(Math.abs(c.p - at((c.x1 + c.x1end) / 2, (c.x2 + c.x2end) / 2)), `cell ${k}`).toBeLessThan(1e-6);
+    }
+    for (const d of boundary.points.slice(0, 3)) expect(Math.abs(d.p - at(d.x1, d.x2))).toBeLessThan(1e-6);
+  });
+
+  it('an ownSettings past the page\'s bound: ownChecked names the control and the bound, ownConfig keeps the last valid one', async () => {
+    const { main } = notebook();
+    const before = await main.value('ownConfig');
+    main.redefine('ownSettings', [], () => ({ ...PLAYGROUND_DEFAULTS, hidden: 16, epochs: 2000 }));
+    expect(await main.value('ownChecked')).toEqual({
+      errors: [{ field: 'own.epochs', message: 'epochs: 32 samples × 2,000 epochs × 65 parameters is 4,160,000; at most 2,000,000 on the page (fewer epochs or hidden units, or the CLI)' }],
+    });
+    expect(await main.value('ownConfig')).toEqual(before);
+    main.redefine('ownSettings', [], () => ({ ...PLAYGROUND_DEFAULTS, hidden: 3 }));
+    expect((await main.value('ownConfig')).layers).toEqual([2, 3, 1]);
   });
 });

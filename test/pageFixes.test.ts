@@ -234,7 +234,7 @@ describe('a 390 px phone', () => {
       }
       return smallest;
     });
-    expect(Object.keys(sizes).sort()).toEqual(['activations', 'combination', 'diagram', 'loss', 'slice', 'trajectories']);
+    expect(Object.keys(sizes).sort()).toEqual(['activations', 'boundary', 'combination', 'diagram', 'loss', 'ownLoss', 'slice', 'trajectories']);
     for (const [name, px] of Object.entries(sizes)) expect(px, name).toBeGreaterThanOrEqual(11);
     const widths = await page.locator(cell('gradients')).evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, page: document.documentElement.scrollWidth }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);

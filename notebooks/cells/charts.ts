@@ -5,6 +5,7 @@
 import type { Network } from '../../src/network.ts';
 import type { ActivationPoint } from './activations.ts';
 import type { CombinationPoint } from './combination.ts';
+import type { DecisionGrid } from './playground.ts';
 import type { Slice } from './slice.ts';
 import type { Training } from './training.ts';
 
@@ -74,13 +75,13 @@ function sampled(epochs: number, max = 400): number[] {
 }
 
 /** The loss per epoch, the selected epoch marked; on a log scale (`log`) a loss of exactly 0 cannot be drawn and is left out. */
-export function lossChart(t: Training, selected: number, log = false): Chart<{ epoch: number; loss: number; selected: boolean }> {
+export function lossChart(t: Training, selected: number, log = false, title = 'Loss over epochs'): Chart<{ epoch: number; loss: number; selected: boolean }> {
   const values = sampled(t.epochs).concat(selected).filter((e, i, a) => a.indexOf(e) === i)
     .map((epoch) => ({ epoch, loss: t.losses[epoch - 1]!, selected: epoch === selected }))
     .filter((d) => Number.isFinite(d.loss) && (!log || d.loss > 0))
     .sort((a, b) => a.epoch - b.epoch);
   const spec = {
-    ...base(log ? 'Loss over epochs, log scale' : 'Loss over epochs'),
+    ...base(log ? `${title}, log scale` : title),
     encoding: { x: { field: 'epoch', type: 'quantitative', title: 'epoch', axis: { tickMinStep: 1 } }, y: { field: 'loss', type: 'quantitative', title: 'L', scale: log ? { type: 'log' } : { zero: false } } },
     layer: [
       { mark: { type: 'line', point: t.epochs <= 30, color: '#4e79a7' } },
@@ -139,4 +140,54 @@ export function sliceChart(s: Slice): Chart<Slice['points'][number]> {
     ],
   };
   return { spec, values: clipped(s, lo - pad, hi + pad).filter((p) => Number.isFinite(p.L) && Number.isFinite(p.theta)) };
+}
+
+// The decision boundary's colours: class 0 blue, class 1 orange, as a diverging
+// scale through white at p = 0.5; the points in darker shades with a white ring,
+// so each stays visible on the map of either colour.
+const CLASS_COLOURS = { domain: ['class 0', 'class 1'], range: ['#1f4e8c', '#a34a00'] };
+
+/**
+ * TensorFlow Playground's picture: p(class 1) over the input plane as a heat
+ * map, the data on top (circles class 0, squares class 1; a point the network
+ * gets wrong is drawn with a black ring).
+ */
+export function boundaryChart(grid: DecisionGrid, title = 'The network’s p(class 1) over the input plane'): Chart {
+  const values = [
+    // Each cell drawn a fifth of a cell wider and taller, under its neighbours: without it, anti-aliasing leaves hairlines between cells.
+    ...grid.cells.map((c) => ({ kind: 'cell', ...c, x1end: c.x1end + (c.x1end - c.x1) / 5, x2end: c.x2end + (c.x2end - c.x2) / 5 })),
+    ...grid.points.map((d) => ({ kind: 'point', x1: d.x1, x2: d.x2, class: `class ${d.class}`, p: d.p, right: d.right ? 'right' : 'wrong' })),
+  ];
+  const x = { field: 'x1', type: 'quantitative', title: 'x1', scale: { domain: grid.extent[0], nice: false, zero: false } };
+  const y = { field: 'x2', type: 'quantitative', title: 'x2', scale: { domain: grid.extent[1], nice: false, zero: false } };
+  const spec = {
+    // The spec changes only with the data's extent, so a change of settings only swaps the values.
+    ...base(title, ['circles class 0, squares class 1; a black ring: on the wrong side']),
+    height: 320,
+    layer: [
+      {
+        transform: [{ filter: "datum.kind === 'cell'" }],
+        mark: { type: 'rect', strokeWidth: 0, clip: true },
+        encoding: {
+          x, y, x2: { field: 'x1end' }, y2: { field: 'x2end' },
+          color: { field: 'p', type: 'quantitative', title: 'p(class 1)', scale: { domain: [0, 0.5, 1], range: ['#8fb3e0', '#ffffff', '#f2b27a'] }, legend: { orient: 'right', gradientLength: 120 } },
+          tooltip: { field: 'p', type: 'quantitative', format: '.3f', title: 'p(class 1)' },
+        },
+      },
+      {
+        transform: [{ filter: "datum.kind === 'point'" }],
+        mark: { type: 'point', filled: true, size: 70, strokeWidth: 1.5, opacity: 1 },
+        encoding: {
+          x, y,
+          shape: { field: 'class', type: 'nominal', title: 'data', scale: { domain: CLASS_COLOURS.domain, range: ['circle', 'square'] } },
+          fill: { field: 'class', type: 'nominal', title: 'data', scale: CLASS_COLOURS },
+          // Said in the subtitle: a legend of white and black rings on white would show nothing.
+          stroke: { field: 'right', type: 'nominal', scale: { domain: ['right', 'wrong'], range: ['#ffffff', '#000000'] }, legend: null },
+          tooltip: [{ field: 'class', title: 'class' }, { field: 'x1' }, { field: 'x2' }, { field: 'p', type: 'quantitative', format: '.3f', title: 'p(class 1)' }],
+        },
+      },
+    ],
+    resolve: { scale: { color: 'independent' } },
+  };
+  return { spec, values };
 }

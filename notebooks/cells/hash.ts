@@ -11,6 +11,7 @@ import { shorten, targetWidth } from '../../src/csv.ts';
 import type { Loss } from '../../src/network.ts';
 import { checkInput, sizeProblem, type RawInput } from './input.ts';
 import { COEFFICIENT_NAMES, type Coefficients } from './combination.ts';
+import { checkPlayground, PLAYGROUND_DEFAULTS, type PlaygroundSettings } from './playground.ts';
 
 export interface PageState {
   input: RawInput;
@@ -19,9 +20,25 @@ export interface PageState {
   epoch: number;
   /** The parameter of the loss slice. */
   slice: string;
+  /** The own-data section's settings (written only when they differ from PLAYGROUND_DEFAULTS). */
+  own?: PlaygroundSettings;
 }
 
-const KEYS = ['preset', 'layers', 'bias', 'act', 'out', 'loss', 'x', 'y', 'lr', 'epochs', 'dtype', 'seed', 'rounding', 'draw', 'w', 'coef', 'epoch', 'slice'];
+/** The own-data settings in the hash's order: `own=moons,6,tanh,bce_with_logits,adam,0.05,300,1`. */
+const OWN_KEYS = ['dataset', 'hidden', 'activation', 'loss', 'optimizer', 'lr', 'epochs', 'seed'] as const;
+const OWN_NUMBERS = new Set(['hidden', 'lr', 'epochs', 'seed']);
+const ownText = (o: PlaygroundSettings) => OWN_KEYS.map((k) => String(o[k])).join(',');
+
+/** The hash's own-data settings, or why they cannot be used (checked as the section checks them). */
+function readOwn(text: string): PlaygroundSettings | string {
+  const parts = text.split(',');
+  if (parts.length !== OWN_KEYS.length) return `own must be ${OWN_KEYS.length} values joined by commas (${OWN_KEYS.join(',')}), got "${shorten(text)}"`;
+  const own = Object.fromEntries(OWN_KEYS.map((k, i) => [k, OWN_NUMBERS.has(k) ? Number(parts[i]) : parts[i]])) as unknown as PlaygroundSettings;
+  const errors = checkPlayground(own).errors;
+  return errors.length ? `own: ${errors.map((e) => e.message).join('; ')}` : own;
+}
+
+const KEYS = ['preset', 'layers', 'bias', 'act', 'out', 'loss', 'x', 'y', 'lr', 'epochs', 'dtype', 'seed', 'rounding', 'draw', 'w', 'coef', 'epoch', 'slice', 'own'];
 
 export function toHash(s: PageState): string {
   const i = s.input;
@@ -45,6 +62,7 @@ export function toHash(s: PageState): string {
   q.set('coef', COEFFICIENT_NAMES.map((c) => String(s.coefficients[c])).join(','));
   q.set('epoch', String(s.epoch));
   q.set('slice', s.slice);
+  if (s.own && ownText(s.own) !== ownText(PLAYGROUND_DEFAULTS)) q.set('own', ownText(s.own));
   return `#${q.toString()}`;
 }
 
@@ -179,7 +197,13 @@ export function fromHash(hash: string, defaults: PageState): { state: PageState;
   }
   const names = paramNames(input.layers, input.bias);
   const slice = q.get('slice') ?? defaults.slice;
-  const state: PageState = { input, coefficients, epoch, slice: names.includes(slice) ? slice : names[0]! };
+  let own = defaults.own;
+  if (q.has('own')) {
+    const read = readOwn(q.get('own')!);
+    if (typeof read === 'string') problems.push(read);
+    else own = read;
+  }
+  const state: PageState = { input, coefficients, epoch, slice: names.includes(slice) ? slice : names[0]!, ...(own ? { own } : {}) };
   if (!problems.length) return { state };
   return { state, error: `Part of the link could not be used (${problems.join('; ')}); the page shows the default${problems.length > 1 ? 's' : ''} for ${problems.length > 1 ? 'those' : 'it'} and keeps the rest.` };
 }

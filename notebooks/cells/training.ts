@@ -2,13 +2,15 @@
 // compiled training loop (compile.ts) run one epoch at a time, recording the
 // parameters entering every epoch. One epoch's detail (every node, three
 // gradients, kinks) is trace() of that one step, started at the recorded
-// parameters. The page trains on one sample, so an epoch is one optimizer step.
+// parameters. The article trains on one sample, so an epoch is one optimizer
+// step; the own-data section trains on a whole data set in one batch.
 
 import { compileTrainLoop, type TrainLoop } from '../../src/compile.ts';
 import type { Config } from '../../src/config.ts';
 import type { Network } from '../../src/network.ts';
 import { stateKinds } from '../../src/optimizer.ts';
 import { epochDetails, initialParams, inputsOf, trace, type EpochTrace, type Params } from '../../src/trace.ts';
+import { batchesOf } from '../../src/train.ts';
 
 export interface Training {
   /** Epochs actually run (fewer than asked when training diverged). */
@@ -39,9 +41,12 @@ function rows(net: Network, config: Config): { x: Float64Array; y: Float64Array 
   return { x: Float64Array.from(data.flatMap((d) => net.x.map((n) => d[n]!))), y: Float64Array.from(data.flatMap((d) => net.y.map((n) => d[n]!))) };
 }
 
-/** `net` is the one-sample network of the config (the page's, and the one the compiled loop takes). */
+/**
+ * `net` is the one-sample network of the config (the page's, and the one the
+ * compiled loop takes). An epoch's loss is its one step's loss, or with
+ * several batches the mean of its steps' losses (as trace() sums them up).
+ */
 export function train(net: Network, config: Config): Training {
-  if (config.x.length !== 1) throw new Error(`train: the page trains on one sample, got ${config.x.length}`);
   const P = net.params.length;
   const start = initialParams(net, config);
   const p = Float64Array.from(net.params, (n) => start[n]!);
@@ -49,17 +54,19 @@ export function train(net: Network, config: Config): Training {
   const { x, y } = rows(net, config);
   const table = new Float64Array((config.epochs + 1) * P);
   const losses = new Float64Array(config.epochs);
-  const loss = new Float64Array(1);
+  const steps = batchesOf(config.x.length, config.batchSize).length;
+  const loss = new Float64Array(steps);
   const loop = loopFor(net, config);
   for (let e = 1; e <= config.epochs; e++) {
     table.set(p, (e - 1) * P);
-    loop(p, state, x, y, 1, loss, e - 1);
-    losses[e - 1] = loss[0]!;
-    // A non-finite loss stops the loop before its update, so p still holds the parameters entering epoch e.
-    const bad = Number.isFinite(loss[0]!) ? p.findIndex((v) => !Number.isFinite(v)) : -1;
-    if (!Number.isFinite(loss[0]!) || bad >= 0) {
+    const run = loss.subarray(0, loop(p, state, x, y, 1, loss, (e - 1) * steps));
+    losses[e - 1] = run.reduce((a, b) => a + b, 0) / run.length;
+    // A non-finite loss stops the loop before its update, so p still holds the parameters entering that step.
+    const badLoss = run.findIndex((v) => !Number.isFinite(v));
+    const bad = badLoss >= 0 ? -1 : p.findIndex((v) => !Number.isFinite(v));
+    if (badLoss >= 0 || bad >= 0) {
       table.set(p, e * P);
-      const what = bad >= 0 ? `${net.params[bad]} became ${p[bad]} in the update` : `the loss became ${loss[0]}`;
+      const what = bad >= 0 ? `${net.params[bad]} became ${p[bad]} in the update` : `the loss became ${run[badLoss]}`;
       return { epochs: e, losses: losses.subarray(0, e), params: table.subarray(0, (e + 1) * P), diverged: { epoch: e, message: `diverged at epoch ${e}: ${what} (try a smaller learning rate)` } };
     }
   }

@@ -8,6 +8,9 @@ import { paramNames } from '../../src/config.ts';
 import { input as inputName, target as targetName } from '../../src/names.ts';
 import { COEFFICIENT_NAMES, type Coefficients } from '../cells/combination.ts';
 import { PAGE_PRESETS, type Checked, type RawInput } from '../cells/input.ts';
+import { datasets, type DatasetName } from '../cells/datasets.ts';
+import { OPTIMIZER_CHOICES, PLAYGROUND_LEARNING_RATES, PLAYGROUND_MAX_EPOCHS, PLAYGROUND_MAX_HIDDEN, type PlaygroundSettings } from '../cells/playground.ts';
+import type { Activation } from '../../src/network.ts';
 
 const field = (name: string, control: HTMLElement, cls = '') => {
   const wrap = document.createElement('div');
@@ -201,4 +204,33 @@ export function logScaleToggle(onChange: (log: boolean) => void): HTMLElement {
   box.addEventListener('input', () => onChange(box.checked));
   label.append(box, ' log scale for the loss');
   return label;
+}
+
+/** The own-data section's settings: a data set, a one-hidden-layer network and its training. */
+export function playgroundControls(el: HTMLElement, value: PlaygroundSettings, onChange: (s: PlaygroundSettings) => void): void {
+  const state = { ...value };
+  const wire = <K extends keyof PlaygroundSettings>(key: K, input: HTMLElement & { value: PlaygroundSettings[K] }) => {
+    input.addEventListener('input', () => {
+      state[key] = input.value;
+      onChange({ ...state });
+    });
+    return field(`own.${key}`, input);
+  };
+  const range = (key: 'hidden' | 'epochs' | 'seed', label: string, [lo, hi]: [number, number]) => {
+    const input = Inputs.range([lo, hi], { label, value: value[key], step: 1 });
+    nameSlider(input, label);
+    return wire(key, input);
+  };
+  el.replaceChildren(
+    group('data', wire('dataset', Inputs.select(Object.keys(datasets) as DatasetName[], { label: 'data set', value: value.dataset, format: (d) => `${d}: ${datasets[d].title}` }))),
+    group('network 2 → hidden → 1',
+      range('hidden', 'hidden units', [1, PLAYGROUND_MAX_HIDDEN]),
+      wire('activation', Inputs.select(['tanh', 'relu', 'sigmoid'] as Activation[], { label: 'activation', value: value.activation })),
+      wire('loss', Inputs.select(['bce_with_logits', 'mse'] as PlaygroundSettings['loss'][], { label: 'loss', value: value.loss, format: (l) => (l === 'mse' ? 'mse on a sigmoid output' : 'bce_with_logits') }))),
+    group('training',
+      wire('optimizer', Inputs.select(Object.keys(OPTIMIZER_CHOICES) as PlaygroundSettings['optimizer'][], { label: 'optimizer', value: value.optimizer, format: (o) => (o === 'momentum' ? 'SGD with momentum 0.9' : o === 'sgd' ? 'SGD' : 'Adam') })),
+      wire('lr', Inputs.select(PLAYGROUND_LEARNING_RATES.includes(value.lr) ? PLAYGROUND_LEARNING_RATES : [...PLAYGROUND_LEARNING_RATES, value.lr].sort((a, b) => a - b), { label: 'learning rate', value: value.lr })),
+      range('epochs', 'epochs', [1, PLAYGROUND_MAX_EPOCHS]),
+      range('seed', 'seed', [0, 100])),
+  );
 }
