@@ -13,7 +13,7 @@ import { num } from '../notebooks/cells/format.ts';
 import { ARTICLE } from '../src/config.ts';
 import { preset } from '../src/presets.ts';
 import { epochDetails, trace } from '../src/trace.ts';
-import { buildSite, launchChromium, ROOT, serve } from './chromium.ts';
+import { buildSite, launchChromium, ROOT, serve, offlineContext, settled as settledIn } from './chromium.ts';
 
 let browser: Browser;
 let site: { url: string; close: () => Promise<void> };
@@ -27,24 +27,15 @@ const requested: string[] = [];
 const text = async (selector: string) => (await page.locator(selector).first().textContent()) ?? '';
 const html = (selector: string) => page.locator(selector).first().innerHTML();
 /** Resolves once every cell recomputed by the last change has been drawn. */
-const settled = () => page.evaluate(() => {
-  const x = (window as unknown as { xlgrad: { tracker: { pending: Set<string> }; settled: () => Promise<void> } }).xlgrad;
-  return x.tracker.pending.size === 0 ? undefined : x.settled();
-});
+const settled = () => settledIn(page);
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'xlgrad-site-'));
   await buildSite(out);
   site = await serve(out);
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
   // Anything not served by our own 127.0.0.1 server is recorded and refused.
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(site.url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
+  const context = await offlineContext(browser, site.url, { outside });
   page = await context.newPage();
   page.on('request', (r) => requested.push(r.url()));
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -47,3 +47,26 @@ export async function launchChromium(): Promise<Browser> {
   }
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
 }
+
+/**
+ * A browser context that lets the page reach only `siteUrl` (and data:/blob:
+ * URLs it makes itself): anything else is refused and, when `outside` is
+ * given, recorded there, so a test can assert that nothing left the machine.
+ */
+export async function offlineContext(browser: Browser, siteUrl: string, options: { viewport?: { width: number; height: number }; outside?: string[] } = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1200, height: 900 }, acceptDownloads: true });
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(siteUrl) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    options.outside?.push(url);
+    return route.abort();
+  });
+  return context;
+}
+
+/** Resolves once the page has nothing left to compute or draw (the page's tracker, window.xlgrad). */
+export const settled = (page: Page): Promise<void> =>
+  page.evaluate(() => {
+    const x = (window as unknown as { xlgrad: { tracker: { pending: Set<string> }; settled: () => Promise<void> } }).xlgrad;
+    return x.tracker.pending.size === 0 ? undefined : x.settled();
+  });

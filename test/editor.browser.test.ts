@@ -11,7 +11,7 @@ import article from '../fixtures/pytorch/article.json' with { type: 'json' };
 import { num } from '../notebooks/cells/format.ts';
 import { ARTICLE, normalizeConfig } from '../src/config.ts';
 import { epochDetails, trace } from '../src/trace.ts';
-import { buildSite, launchChromium, serve } from './chromium.ts';
+import { buildSite, launchChromium, serve, offlineContext, settled as settledIn } from './chromium.ts';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -24,10 +24,7 @@ const problems: string[] = [];
 
 const LOSS = '[data-cell="summary"] [data-value="loss"]';
 const text = async (selector: string) => (await page.locator(selector).first().textContent()) ?? '';
-const settled = () => page.evaluate(() => {
-  const x = (window as unknown as { xlgrad: { tracker: { pending: Set<string> }; settled: () => Promise<void> } }).xlgrad;
-  return x.tracker.pending.size === 0 ? undefined : x.settled();
-});
+const settled = () => settledIn(page);
 
 /** Replaces the source in the cell's editor (opening it if needed) and presses Shift+Enter. */
 async function edit(cell: string, source: string): Promise<void> {
@@ -54,13 +51,7 @@ beforeAll(async () => {
   await buildSite(join(out, 'site'));
   site = await serve(join(out, 'site'));
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(site.url) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-    outside.push(url);
-    return route.abort();
-  });
+  context = await offlineContext(browser, site.url, { outside });
   page = await context.newPage();
   page.on('request', (r) => requested.push(r.url()));
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

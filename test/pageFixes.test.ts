@@ -16,7 +16,7 @@ import { num } from '../notebooks/cells/format.ts';
 import { checkInput, rawInputOf, type RawInput } from '../notebooks/cells/input.ts';
 import { ARTICLE } from '../src/config.ts';
 import { buildWorkbook, type Progress } from '../src/workbook/buildWorkbook.ts';
-import { buildSite, launchChromium, ROOT, serve } from './chromium.ts';
+import { buildSite, launchChromium, ROOT, serve, offlineContext, settled } from './chromium.ts';
 
 /** What a cell displays, found by a name it defines (`data-cell` lists them; `data-cell-id` is Notebook Kit's number). */
 const cell = (name: string) => `[data-cell~="${name}"] > .cell-output`;
@@ -31,11 +31,7 @@ let out: string;
 const problems: string[] = [];
 
 async function open(hash = '', viewport = { width: 1200, height: 900 }): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    return url.startsWith(site.url) || url.startsWith('data:') || url.startsWith('blob:') ? route.continue() : route.abort();
-  });
+  const context = await offlineContext(browser, site.url, { viewport });
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   await page.goto(site.url + hash);
@@ -45,10 +41,6 @@ async function open(hash = '', viewport = { width: 1200, height: 900 }): Promise
 const loaded = (page: Page, loss = ARTICLE_LOSS, timeout = 20_000) =>
   page.waitForFunction((l) => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent === l, loss, { timeout });
 
-const settled = (page: Page) => page.evaluate(() => {
-  const x = (window as unknown as { xlgrad: { tracker: { pending: Set<string> }; settled: () => Promise<void> } }).xlgrad;
-  return x.tracker.pending.size === 0 ? undefined : x.settled();
-});
 
 /** Whether the element's box lies within the viewport. */
 const onScreen = (page: Page, selector: string) => page.locator(selector).first().evaluate((el) => {
