@@ -11,6 +11,7 @@ export { combination as combinationCurve, FIGURE_1, COEFFICIENT_NAMES, type Coef
 export { activations as activationCurves } from './cells/activations.ts';
 export { combinationChart, activationChart, lossChart, trajectoryChart, sliceChart, boundaryChart, type Chart } from './cells/charts.ts';
 export { diagram as networkDiagram, type Explain } from './cells/diagram.ts';
+export { stepThrough as stepFrames, type StepThrough, type StepFrame } from './cells/stepThrough.ts';
 export { line as formulaLine, values as formulaValues, shown as shownName } from './cells/formulas.ts';
 export { derivatives as derivativeTex, type DerivativeTex } from './cells/derivatives.ts';
 export { gradientRows, METHODS } from './cells/gradients.ts';

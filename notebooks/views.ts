@@ -20,6 +20,8 @@ import { renderNotice } from './render/notice.ts';
 import { Visibility } from './render/observe.ts';
 import { renderDerivatives } from './render/tex.ts';
 import { renderDiagram, renderForward, renderGradients, renderSgd } from './render/tables.ts';
+import { renderStepThrough } from './render/stepPlayer.ts';
+import type { StepThrough } from './cells/stepThrough.ts';
 import type { ForwardRows, Summary } from './steps.ts';
 import type { Config } from '../src/config.ts';
 import { preset as presetConfig } from '../src/presets.ts';
@@ -85,6 +87,17 @@ export async function chart(c: Chart): Promise<HTMLElement> {
 export function diagramView(svg: string, key = 'diagram'): HTMLElement {
   const el = keep(`diagram ${key}`, 'diagram');
   whenVisible(el, () => renderDiagram(el, svg));
+  return el;
+}
+
+/**
+ * One training step on the diagram, frame by frame, with play, pause and
+ * step controls (`steps` from `stepFrames`, `svg` from `networkDiagram`).
+ * The frame shown is kept when the values change.
+ */
+export function stepThroughView(svg: string, steps: StepThrough, key = 'step'): HTMLElement {
+  const el = keep(`step ${key}`, 'step-through');
+  whenVisible(el, () => renderStepThrough(el, svg, steps));
   return el;
 }
 

@@ -70,6 +70,60 @@ describe('the notebook in Chromium', () => {
     expect(requested.filter((u) => /exceljs/.test(u))).toEqual([]);
   });
 
+  it('steps through one training step: units one by one, gradients back edge by edge with the non-zero ones circled, then the update', async () => {
+    const player = page.locator('[data-cell~="steps"] .step-through');
+    await player.scrollIntoViewIfNeeded();
+    await settled();
+    const frame = async () => Number(await player.getAttribute('data-frame'));
+    const on = (ring: string) => player.locator(`[data-ring="${ring}"].on`).count();
+    const step = (n = 1) => Array.from({ length: n }).reduce<Promise<void>>((p) => p.then(() => player.locator('[data-action="step"]').click()), Promise.resolve());
+    expect(await frame()).toBe(0);
+    expect(await player.locator('.unit.pending').count()).toBe(5);
+    // Frame 4: unit 3, read from w3, w4 and units 1 and 2, with PyTorch's recorded z3.
+    await step(3);
+    expect(await player.locator('.unit.pending').count()).toBe(2);
+    expect(await player.locator('.unit.current').getAttribute('data-key')).toBe('z3');
+    expect((await player.locator('.read').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).sort()).toEqual(['w3', 'w4', 'z1', 'z2']);
+    expect(await player.locator('.formula').textContent()).toContain('z3 = w3 · a1 + w4 · a2 + b3 = (−0.27234524) · 0 + 0.18961589 · 0 + (−0.062751517) = −0.062751517');
+    // The keyboard works the controls: on to unit 4, the output with the loss, and ∂L/∂ŷ back at the output.
+    await player.locator('[data-action="step"]').focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    expect(await frame()).toBe(6);
+    expect(await player.getAttribute('data-phase')).toBe('backward');
+    // Then ∂L/∂w8 = −0.63674814 (PyTorch's), circled, and w7's 0, not.
+    await step();
+    expect(await player.locator('.formula').textContent()).toBe('∂L/∂w8 = ∂L/∂z5 · a4 = (−3.4030805) · 0.18710934 = −0.63674814');
+    expect(await on('w8')).toBe(1);
+    expect(await player.locator('[data-grad="w8"]').textContent()).toBe('∂ −0.637');
+    await step();
+    expect(await player.locator('.formula').textContent()).toBe('∂L/∂w7 = ∂L/∂z5 · a3 = (−3.4030805) · 0 = 0');
+    expect(await on('w7')).toBe(0);
+    expect(await player.locator('[data-grad="w7"].on').textContent()).toBe('∂ 0');
+    // Play runs on by itself; Pause stops it.
+    await player.locator('[data-action="play"]').click();
+    await expect.poll(frame, { timeout: 5000 }).toBeGreaterThanOrEqual(10);
+    await player.locator('[data-action="play"]').click();
+    expect(await player.locator('[data-action="play"]').getAttribute('aria-pressed')).toBe('false');
+    const paused = await frame();
+    await page.waitForTimeout(1500);
+    expect(await frame()).toBe(paused);
+    // Unit 3's ReLU is off: its ∂L/∂z3 is 0 and it is not circled; unit 4's is.
+    await player.locator('input[type=range]').fill('19');
+    expect(await player.getAttribute('data-phase')).toBe('update');
+    await player.locator('[data-action="back"]').click();
+    expect(await on('z3')).toBe(0);
+    expect(await on('z4')).toBe(1);
+    // The update: w8's label shows PyTorch's w8 after the step (−0.13262524), b4 and b5 moved too.
+    await player.locator('[data-action="step"]').click();
+    expect(await player.locator('text.weight[data-param="w8"]').textContent()).toBe('w₈ -0.133');
+    expect(await player.locator('.formula').textContent()).toContain('3 of 13 parameters moved');
+    await player.locator('[data-action="start"]').click();
+    expect(await frame()).toBe(0);
+    expect(await player.locator('text.weight[data-param="w8"]').textContent()).toBe('w₈ -0.139');
+  });
+
   it('moving the x slider updates the loss, the forward table, the TeX and the charts', async () => {
     const before = { forward: await html('[data-cell="forward"]'), tex: await html('[data-cell="derivatives"]'), chart: await html('[data-cell="loss"] svg'), diagram: await html('[data-cell="diagram"]') };
     await page.locator('[data-field="x.0"] input[type=range]').fill('2');

@@ -36,21 +36,51 @@ function gradColour(g: number, max: number): string {
   return g > 0 ? `rgba(200,45,40,${t.toFixed(3)})` : `rgba(35,105,190,${t.toFixed(3)})`;
 }
 
+/** A unit after the inputs: its pre-activation, activation (or output) and bias names. */
+export interface UnitNames {
+  z: string;
+  a: string;
+  bias?: string;
+  last: boolean;
+}
+
+/** Each layer's units, named as network() names them: z and a numbered over the whole network. */
+export function unitNames(net: Network): UnitNames[][] {
+  let z = 0, a = 0;
+  return net.layers.map((layer, l) => {
+    const last = l === net.layers.length - 1;
+    return Array.from({ length: layer.fanOut }, (_, j) => ({ z: names.pre(++z), a: last ? names.output(j + 1) : names.act(++a), bias: layer.biases[j], last }));
+  });
+}
+
+/**
+ * The diagram element that shows each quantity, by the element's `data-key`:
+ * an input by its name, a weight by its edge, and a unit's z, a, bias (and the
+ * output's L), with their adjoints, by the unit's z.
+ */
+export function elementOf(net: Network): Map<string, string> {
+  const at = new Map<string, string>();
+  for (const x of net.template.x) at.set(x, x);
+  for (const w of net.params) at.set(w, w);
+  for (const u of unitNames(net).flat()) for (const q of [u.z, u.a, ...(u.bias ? [u.bias] : []), ...(u.last ? [names.LOSS] : [])]) at.set(q, u.z);
+  for (const [q, key] of [...at]) if (q !== names.LOSS) at.set(names.adjoint(q), key);
+  return at;
+}
+
+/** A weight's label on its edge: `w₅ 0.123`. */
+export const weightLabel = (w: string, value: number): string => `${sub(w)} ${Number(value.toPrecision(3))}`;
+
 function columns(net: Network, e: EpochTrace, x: readonly number[]): Unit[][] {
   const sizes = [net.layers[0]!.fanIn, ...net.layers.map((l) => l.fanOut)];
   const height = Math.max(...sizes) * ROW;
   const place = (l: number, j: number) => ({ x: PAD + 20 + ((W - 2 * PAD - 40) * l) / (sizes.length - 1), y: 30 + (height - sizes[l]! * ROW) / 2 + ROW * (j + 0.5) });
   const cols: Unit[][] = [net.template.x.map((name, j) => ({ ...place(0, j), label: sub(name), caption: `${sub(name)} = ${num(x[j]!)}`, title: `input ${name} = ${num(x[j]!)}`, dead: false, defines: [name] }))];
-  // Pre-activations and hidden activations are numbered over the whole network, as network() names them.
-  let z = 0, a = 0, unit = 0;
-  net.layers.forEach((layer, l) => {
-    const last = l === net.layers.length - 1;
-    const fn = last ? net.arch.outputActivation : net.arch.activation;
-    cols.push(Array.from({ length: layer.fanOut }, (_, j) => {
-      const zName = names.pre(++z), aName = last ? names.output(j + 1) : names.act(++a);
+  let unit = 0;
+  unitNames(net).forEach((layer, l) => {
+    const fn = layer[0]!.last ? net.arch.outputActivation : net.arch.activation;
+    cols.push(layer.map(({ z: zName, a: aName, bias: b, last }, j) => {
       const zv = e.nodes[zName]!, av = e.nodes[aName]!;
       const dead = fn === 'relu' && !(zv > 0);
-      const b = layer.biases[j];
       const bias = b === undefined ? ', no bias' : `, ${b} = ${num(e.params[b]!)}, ∂L/∂${b} = ${num(e.grads.backprop[b]!)}`;
       const title = `${last ? 'output' : `unit ${unit + 1}`}: ${zName} = ${num(zv)}, ${aName} = ${num(av)}${bias}${dead ? ' (dead: ReLU input ≤ 0, no gradient flows back)' : ''}`;
       const defines = [zName, aName, ...(b === undefined ? [] : [b, names.adjoint(b)]), ...(last ? ['L'] : [])];
@@ -61,12 +91,12 @@ function columns(net: Network, e: EpochTrace, x: readonly number[]): Unit[][] {
 }
 
 /**
- * The attributes that make a unit or an edge explain itself: focusable (when
- * there are few), named, its formulas attached. A unit is an image named by its
+ * The attributes that make a unit or an edge explain itself: its key (always),
+ * and given its formulas, those, focusable (when there are few) and named. A unit is an image named by its
  * title: as a button its name would have to repeat the text drawn inside it.
  */
 function explained(key: string, label: string, lines: string[] | undefined, focusable: boolean, role: 'button' | 'img'): string {
-  if (!lines) return '';
+  if (!lines) return ` data-key="${key}"`;
   return ` data-key="${key}" data-formula="${escape(lines.join('\n'))}"${focusable ? ` tabindex="0" role="${role}" aria-label="${escape(label)}"` : ''}`;
 }
 
@@ -89,7 +119,7 @@ export function diagram(net: Network, e: EpochTrace, x: readonly number[], expla
       if (labelled) {
         const t = 0.3 + 0.12 * (k % 2);
         const lx = from.x + (to.x - from.x) * t, ly = from.y + (to.y - from.y) * t;
-        labels.push(`<text class="weight" x="${lx.toFixed(1)}" y="${(ly - 4).toFixed(1)}">${escape(`${sub(w)} ${Number(value.toPrecision(3))}`)}</text>`);
+        labels.push(`<text class="weight" data-param="${w}" x="${lx.toFixed(1)}" y="${(ly - 4).toFixed(1)}">${escape(weightLabel(w, value))}</text>`);
       }
     });
   });

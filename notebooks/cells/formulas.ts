@@ -19,7 +19,8 @@ export const shown = (name: string): string => {
 };
 
 const MINUS = '\u2212';
-const number = (v: number) => num(v).replace('-', MINUS);
+/** A number as the formulas print it: num() with a true minus sign. */
+export const number = (v: number): string => num(v).replace('-', MINUS);
 const tidy = (s: string) => s.replace(/ \* /g, ' · ').replace(/ - /g, ` ${MINUS} `);
 /** A function's argument needs only the function's parentheses: relu((−1)) → relu(−1). */
 const unwrap = (s: string) => s.replace(/\(\(([^()]*)\)\)/g, '($1)');

@@ -28,7 +28,7 @@ export function renderForward(el: HTMLElement, f: ForwardValue): void {
 const LABELS: Record<Method, string> = { backprop: 'backprop', symbolic: 'symbolic', numeric: 'finite diff.', pytorch: 'PyTorch', workbook: 'workbook' };
 
 /** A table wider than the screen scrolls inside its box, which keyboard users reach with Tab. */
-function scrollable(el: HTMLElement, label: string): void {
+export function scrollable(el: HTMLElement, label: string): void {
   if (el.tabIndex !== 0) el.tabIndex = 0;
   if (el.getAttribute('role') !== 'region') {
     el.setAttribute('role', 'region');
