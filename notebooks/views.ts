@@ -197,10 +197,10 @@ export function notice(message: string | undefined): HTMLElement {
 }
 
 /** The loss chart's scale; value: whether the reader wants a log axis. */
-export function logScaleInput(): InputElement<boolean> {
+export function logScaleInput(initial = false): InputElement<boolean> {
   const el = container<boolean>('controls inline');
-  el.value = false;
-  el.append(logScaleToggle((log) => setValue(el, log)));
+  el.value = initial;
+  el.append(logScaleToggle(initial, (log) => setValue(el, log)));
   return el;
 }
 

@@ -252,6 +252,22 @@ describe('the notebook in Chromium', () => {
     expect(await page.locator('[data-cell] .cell-error').count()).toBe(0);
   });
 
+  it('the loss chart\'s log scale is kept in the link: a reload shows it again', async () => {
+    const box = page.locator('[data-cell~="logLoss"] input[type=checkbox]');
+    await box.scrollIntoViewIfNeeded();
+    await box.check();
+    await settled();
+    await expect.poll(() => page.url()).toContain('&log=1');
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('[data-cell="summary"] [data-value="loss"]')?.textContent, null, { timeout: 30_000 });
+    await page.locator('[data-cell~="logLoss"]').scrollIntoViewIfNeeded();
+    await settled();
+    expect(await page.locator('[data-cell~="logLoss"] input[type=checkbox]').isChecked()).toBe(true);
+    await page.locator('[data-cell="loss"]').scrollIntoViewIfNeeded();
+    await settled();
+    await expect.poll(() => text('[data-cell="loss"]')).toContain('Loss over epochs, log scale');
+  });
+
   it('loads nothing from outside 127.0.0.1 and logs no error; screenshot in test/output/notebook.png', async () => {
     mkdirSync(join(ROOT, 'test/output'), { recursive: true });
     // Scroll through once so every section has drawn its latest value.

@@ -362,6 +362,18 @@ describe('toHash(state) and fromHash(hash)', () => {
     expect(fromHash(toHash(rings), withOwn)).toEqual({ state: rings });
   });
 
+  it('toHash writes the loss chart\'s log scale only when chosen (log=1), and fromHash reads it back', () => {
+    expect(toHash(defaults)).not.toContain('log=');
+    const log: PageState = { ...defaults, logLoss: true };
+    expect(toHash(log)).toMatch(/&log=1$/);
+    expect(fromHash(toHash(log), defaults)).toEqual({ state: log });
+    expect(fromHash(`${toHash(defaults)}&log=0`, defaults)).toEqual({ state: defaults });
+    expect(fromHash(`${toHash(defaults)}&log=yes`, defaults)).toEqual({
+      state: defaults,
+      error: 'Part of the link could not be used (log must be 0 or 1 (the loss chart\'s scale), got "yes"); the page shows the default for it and keeps the rest.',
+    });
+  });
+
   it('fromHash with own-data settings the section refuses keeps the default settings and says why', () => {
     const withOwn: PageState = { ...defaults, own: PLAYGROUND_DEFAULTS };
     expect(fromHash(`${toHash(defaults)}&own=moons,16,tanh,mse,sgd,0.1,2000,1`, withOwn)).toEqual({

@@ -22,6 +22,8 @@ export interface PageState {
   slice: string;
   /** The own-data section's settings (written only when they differ from PLAYGROUND_DEFAULTS). */
   own?: PlaygroundSettings;
+  /** The loss chart on a log scale (`log=1`, written only when chosen). */
+  logLoss?: boolean;
 }
 
 /** The own-data settings in the hash's order: `own=moons,6,tanh,bce_with_logits,adam,0.05,300,1`. */
@@ -38,7 +40,7 @@ function readOwn(text: string): PlaygroundSettings | string {
   return errors.length ? `own: ${errors.map((e) => e.message).join('; ')}` : own;
 }
 
-const KEYS = ['preset', 'layers', 'bias', 'act', 'out', 'loss', 'x', 'y', 'lr', 'epochs', 'dtype', 'seed', 'rounding', 'draw', 'w', 'coef', 'epoch', 'slice', 'own'];
+const KEYS = ['preset', 'layers', 'bias', 'act', 'out', 'loss', 'x', 'y', 'lr', 'epochs', 'dtype', 'seed', 'rounding', 'draw', 'w', 'coef', 'epoch', 'slice', 'own', 'log'];
 
 export function toHash(s: PageState): string {
   const i = s.input;
@@ -63,6 +65,7 @@ export function toHash(s: PageState): string {
   q.set('epoch', String(s.epoch));
   q.set('slice', s.slice);
   if (s.own && ownText(s.own) !== ownText(PLAYGROUND_DEFAULTS)) q.set('own', ownText(s.own));
+  if (s.logLoss) q.set('log', '1');
   return `#${q.toString()}`;
 }
 
@@ -203,7 +206,13 @@ export function fromHash(hash: string, defaults: PageState): { state: PageState;
     if (typeof read === 'string') problems.push(read);
     else own = read;
   }
-  const state: PageState = { input, coefficients, epoch, slice: names.includes(slice) ? slice : names[0]!, ...(own ? { own } : {}) };
+  let logLoss = defaults.logLoss;
+  if (q.has('log')) {
+    const log = q.get('log')!;
+    if (log === '0' || log === '1') logLoss = log === '1';
+    else problems.push(`log must be 0 or 1 (the loss chart's scale), got "${shorten(log)}"`);
+  }
+  const state: PageState = { input, coefficients, epoch, slice: names.includes(slice) ? slice : names[0]!, ...(own ? { own } : {}), ...(logLoss ? { logLoss } : {}) };
   if (!problems.length) return { state };
   return { state, error: `Part of the link could not be used (${problems.join('; ')}); the page shows the default${problems.length > 1 ? 's' : ''} for ${problems.length > 1 ? 'those' : 'it'} and keeps the rest.` };
 }

@@ -196,11 +196,12 @@ export function paramPicker(el: HTMLElement, onChange: (p: string) => void): (pa
 }
 
 /** The loss chart's scale: a checkbox reporting whether the reader wants a log axis. */
-export function logScaleToggle(onChange: (log: boolean) => void): HTMLElement {
+export function logScaleToggle(checked: boolean, onChange: (log: boolean) => void): HTMLElement {
   const label = document.createElement('label');
   label.className = 'toggle';
   const box = document.createElement('input');
   box.type = 'checkbox';
+  box.checked = checked;
   box.addEventListener('input', () => onChange(box.checked));
   label.append(box, ' log scale for the loss');
   return label;
