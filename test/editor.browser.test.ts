@@ -69,8 +69,8 @@ afterAll(async () => {
 describe('the notebook editor in Chromium', () => {
   it('every cell has its element [data-cell-id]; only pinned cells show their source until "edit" is pressed', async () => {
     const ids = await page.locator('[data-cell-id]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.cellId));
-    expect(ids.length).toBe(64);
-    expect(new Set(ids).size).toBe(64);
+    expect(ids.length).toBe(66);
+    expect(new Set(ids).size).toBe(66);
     expect(await page.locator('[data-cell="training"]').getAttribute('data-cell-id')).toBe('20');
     expect(await page.locator('.cm-editor:visible').count()).toBe(0);
     await page.locator('[data-cell="training"] [data-action="edit"]').click();
@@ -110,7 +110,7 @@ describe('the notebook editor in Chromium', () => {
     await page.locator('[data-cell="training"]').hover();
     await page.locator('[data-cell="training"] [data-action="add"]').click();
     const cell = page.locator('[data-cell="training"] + [data-cell-id]');
-    expect(await cell.getAttribute('data-cell-id')).toBe('65');
+    expect(await cell.getAttribute('data-cell-id')).toBe('67');
     expect(await cell.locator('.cm-editor').isVisible()).toBe(true);
     await cell.locator('.cm-content').click();
     await page.keyboard.insertText('import {trace} from "xlgrad";\ndisplay(trace({layers: [1, 2, 2, 1], x: [1], y: [1], lr: 0.01, epochs: 2}).epochs[0].loss);');
@@ -119,9 +119,9 @@ describe('the notebook editor in Chromium', () => {
   });
 
   it('move and delete: the order changes, and deleting a cell others need says so in them', async () => {
-    await page.locator('[data-cell-id="65"] [data-action="up"]').click();
-    expect(await page.locator('[data-cell-id="65"] + [data-cell-id]').getAttribute('data-cell')).toBe('training');
-    await page.locator('[data-cell-id="65"] [data-action="down"]').click();
+    await page.locator('[data-cell-id="67"] [data-action="up"]').click();
+    expect(await page.locator('[data-cell-id="67"] + [data-cell-id]').getAttribute('data-cell')).toBe('training');
+    await page.locator('[data-cell-id="67"] [data-action="down"]').click();
     await page.locator('[data-cell="fixture"]').hover();
     await page.locator('[data-cell="fixture"] [data-action="delete"]').click();
     expect(await page.locator('[data-cell="fixture"]').count()).toBe(0);
@@ -132,21 +132,21 @@ describe('the notebook editor in Chromium', () => {
     await page.reload();
     await page.waitForFunction(() => document.querySelector('[data-cell="summary"] .cell-error')?.textContent === 'fixture is not defined');
     expect(await text('.notebook-status')).toMatch(/^edited copy of article\.html/);
-    await expect.poll(() => page.locator('[data-cell-id="65"] .cell-output').textContent()).toBe(String(article.epochs[0]!.loss));
+    await expect.poll(() => page.locator('[data-cell-id="67"] .cell-output').textContent()).toBe(String(article.epochs[0]!.loss));
     const file = await saved();
     expect(file).toMatch(/^<!doctype html>\n<notebook theme="air">/);
     expect(file).toContain('const config = ({...keepConfig(checked), x: [[2]]})');
-    expect(file).toContain('<script id="65" type="module" pinned="">');
+    expect(file).toContain('<script id="67" type="module" pinned="">');
     expect(file).not.toContain('const fixture = fixtureFor(config)');
 
     await page.locator('[data-action="revert"]').click();
     await page.waitForFunction((s) => document.querySelector(s)?.textContent === '2.8952391', LOSS);
-    expect(await page.locator('[data-cell-id="65"]').count()).toBe(0);
+    expect(await page.locator('[data-cell-id="67"]').count()).toBe(0);
     expect(await text('.notebook-status')).toBe('article.html');
 
     // Open the saved file: the edits are back.
     await openFile('article.html', file);
-    await expect.poll(() => page.locator('[data-cell-id="65"] .cell-output').textContent()).toBe(String(article.epochs[0]!.loss));
+    await expect.poll(() => page.locator('[data-cell-id="67"] .cell-output').textContent()).toBe(String(article.epochs[0]!.loss));
     expect(await page.locator('[data-cell="fixture"]').count()).toBe(0);
     await page.locator('[data-action="revert"]').click();
     await page.waitForFunction((s) => document.querySelector(s)?.textContent === '2.8952391', LOSS);

@@ -226,7 +226,7 @@ describe('a 390 px phone', () => {
       }
       return smallest;
     });
-    expect(Object.keys(sizes).sort()).toEqual(['activations', 'boundary', 'combination', 'diagram', 'loss', 'ownLoss', 'slice', 'trajectories']);
+    expect(Object.keys(sizes).sort()).toEqual(['activations', 'boundary', 'combination', 'diagram', 'loss', 'ownLoss', 'slice', 'steps', 'trajectories']);
     for (const [name, px] of Object.entries(sizes)) expect(px, name).toBeGreaterThanOrEqual(11);
     const widths = await page.locator(cell('gradients')).evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, page: document.documentElement.scrollWidth }));
     expect(widths.scroll).toBeLessThanOrEqual(widths.client);

@@ -27,12 +27,13 @@ interface Player {
 
 const players = new WeakMap<HTMLElement, Player>();
 
-function button(action: string, text: string, label: string): HTMLButtonElement {
+/** A control named by its text, with a longer description as its tooltip. */
+function button(action: string, text: string, title: string): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
   b.dataset.action = action;
   b.textContent = text;
-  b.setAttribute('aria-label', label);
+  b.title = title;
   return b;
 }
 
@@ -61,7 +62,7 @@ function build(el: HTMLElement, p: Player): void {
   bar.setAttribute('aria-label', 'Step through one training step');
   const start = button('start', 'Start', 'Back to the first frame');
   const back = button('back', '◀ Back', 'One frame back');
-  const play = button('play', '▶ Play', 'Play');
+  const play = button('play', '▶ Play', 'Play the frames one after another');
   const next = button('step', 'Step ▶', 'One frame on');
   const range = document.createElement('input');
   range.type = 'range';
@@ -179,7 +180,6 @@ function show(el: HTMLElement, p: Player): void {
   const play = el.querySelector<HTMLButtonElement>('[data-action="play"]')!;
   const playing = p.timer !== undefined;
   play.textContent = playing ? '❚❚ Pause' : '▶ Play';
-  play.setAttribute('aria-label', playing ? 'Pause' : 'Play');
   play.setAttribute('aria-pressed', String(playing));
   el.dataset.frame = String(k);
   el.dataset.phase = frame.phase;
