@@ -235,6 +235,26 @@ describe('a 390 px phone', () => {
   });
 });
 
+describe('the step-through on a 390 px phone', () => {
+  it('scrolls the drawing sideways to the unit or edge each frame computes', async () => {
+    const { page, context } = await open('', { width: 390, height: 844 });
+    await loaded(page);
+    const player = page.locator('.step-through');
+    await player.scrollIntoViewIfNeeded();
+    const inView = (key: string) => player.evaluate((el, k) => {
+      const d = el.querySelector('.drawing')!.getBoundingClientRect(), r = el.querySelector(`[data-key="${k}"]`)!.getBoundingClientRect();
+      return r.left >= d.left - 1 && r.right <= d.right + 1;
+    }, key);
+    expect(await inView('z5')).toBe(false);
+    // Frame 7: the backward pass starts at the output unit, off screen to the right.
+    await player.locator('input[type=range]').fill('6');
+    expect(await inView('z5')).toBe(true);
+    await player.locator('[data-action="start"]').click();
+    expect(await inView('x1')).toBe(true);
+    await context.close();
+  });
+});
+
 describe('buildWorkbook(config, options, onProgress)', () => {
   it('reports the layout, each of the five sheets and the zip, in order, and writes the same bytes as without it', async () => {
     const seen: Progress[] = [];

@@ -166,6 +166,7 @@ function show(el: HTMLElement, p: Player): void {
     }
     for (const r of svg.querySelectorAll<SVGElement>('[data-ring]')) r.classList.toggle('on', !update && circled.has(r.dataset.ring!) && flowed.has(r.dataset.ring!));
     for (const t of svg.querySelectorAll<SVGElement>('[data-grad]')) t.classList.toggle('on', !update && flowed.has(t.dataset.grad!));
+    followOnNarrowScreens(el.querySelector<HTMLElement>('.drawing')!, svg.querySelector(`[data-key="${frame.keys[0]}"]`));
     for (const t of svg.querySelectorAll<SVGTextElement>('text.weight[data-param]')) {
       const w = t.dataset.param!;
       t.dataset.before ??= t.textContent ?? '';
@@ -186,4 +187,11 @@ function show(el: HTMLElement, p: Player): void {
   const params = Object.keys(p.steps.after).length;
   el.querySelector<HTMLElement>('.formula')!.textContent =
     update ? `The optimizer's step: ${frame.keys.length} of ${params} parameters moved.\n${frame.lines.join('\n')}` : frame.lines.join('\n');
+}
+
+/** On a screen narrower than the drawing, which then scrolls sideways, the element being computed is scrolled into the middle. */
+function followOnNarrowScreens(drawing: HTMLElement, target: Element | null): void {
+  if (!target || drawing.scrollWidth <= drawing.clientWidth) return;
+  const r = target.getBoundingClientRect(), d = drawing.getBoundingClientRect();
+  if (r.left < d.left || r.right > d.right) drawing.scrollLeft += (r.left + r.right) / 2 - (d.left + d.right) / 2;
 }
