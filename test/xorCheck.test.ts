@@ -10,6 +10,9 @@ import { readXlsx } from '../src/check/readXlsx.ts';
 import { recalculateBook } from '../src/check/recalculateBook.ts';
 import { xorCell, xorWorkbook, type XorSheet } from './xorWorkbook.ts';
 import { withFormula } from './withFormula.ts';
+import { oppositeSigns } from '../src/check/oppositeSign.ts';
+import { ARTICLE, normalizeConfig } from '../src/config.ts';
+import { networkOf } from '../src/train.ts';
 
 type Doc = {
   verdict: string;
@@ -175,6 +178,19 @@ describe('δ with the opposite sign: δo = (y − o)·o·(1 − o), w + η·δ·
   const OPPOSITE: XorSheet = { sign: 'opposite' };
   const NOTE = 'δ and gradients with the opposite sign: δo, δh1, δh2, ∂E/∂w1, … hold −∂E/∂net and −∂E/∂w, the delta rule written δ = (t − o)·f′(net) with the update w + η·δ·a; read with that sign, and every cell after them checked as usual';
 
+  it('oppositeSigns(reads, expected, agrees, net) reads δ and gradients each by the sign most of their cells show', () => {
+    const net = networkOf(normalizeConfig(ARTICLE));
+    const expected = new Map([['dL_dz3_e1', 0.5], ['dL_dz3_e2', 0.25], ['dL_dz1_e1', -2], ['dL_dw5_e1', 3], ['dL_dw5_e2', 1], ['z3_e1', 4], ['dL_dz2_e1', 0]]);
+    let row = 0;
+    const read = (key: string, value: number) => ({ q: parseQuantity(key)!, cell: `Sheet1!A${++row}`, value });
+    const same = (a: number, b: number) => a === b;
+    // δ: two cells negated, one the engine's own, and 0 says nothing; gradients: one negated, one own (a tie keeps the engine's sign); z3 is no adjoint.
+    const reads = [read('dL_dz3_e1', -0.5), read('dL_dz3_e2', -0.25), read('dL_dz1_e1', -2), read('dL_dz2_e1', 0), read('dL_dw5_e1', -3), read('dL_dw5_e2', 1), read('z3_e1', -4)];
+    expect([...oppositeSigns(reads, expected, same, net)]).toEqual(['delta']);
+    expect([...oppositeSigns([...reads, read('dL_dw5_e1', -3)], expected, same, net)].sort()).toEqual(['delta', 'gradient']);
+    expect([...oppositeSigns(reads.slice(2), expected, same, net)]).toEqual([]);
+  });
+
   it("xorWorkbook({sign: 'opposite'}) recalculated holds PyTorch's weights and the negated gradients of xor-sgd.json for 60 iterations", async () => {
     const fixture = JSON.parse(readFileSync(new URL('../fixtures/pytorch/xor-sgd.json', import.meta.url), 'utf8')) as { steps: { params: Record<string, number>; grads: Record<string, number> }[] };
     const cells = recalculateBook(await readXlsx(await xorWorkbook(OPPOSITE))).sheets[0]!.cells;
@@ -211,6 +227,8 @@ describe('δ with the opposite sign: δo = (y − o)·o·(1 − o), w + η·δ·
     const correct = recalculateBook(await readXlsx(await xorWorkbook(OPPOSITE))).sheets[0]!.cells[xorCell('dh2#3', 1)]!.value as number;
     expect(Math.abs(cause.expected - correct)).toBeLessThanOrEqual(1e-15);
     expect(cause.definition).toMatch(/^dL_dz2_n3_e1 = .* \(this sheet holds −dL_dz2_n3_e1: read with the opposite sign\)$/);
+    // Their δo cell stands for −∂E/∂z3 in their formula written as quantities.
+    expect(cause.theirFormulaNamed).toBe('(-dL_dz3_n3_e1)*w5_e1*a2_n3_e1*(1-a2_n3_e1)');
     const again = (await checkWorkbookInBrowser(await withFormula(bytes, cause.cell, cause.expectedFormula!))).report!;
     expect([again.rows.find((r) => r.cell === cause.cell)!.verdict, again.rootCauses[0]!.cell]).toEqual(['ok', at('dh2#3', 2)]);
   });

@@ -317,7 +317,8 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
     return row;
   });
   const mismatches = rows.filter((r) => r.verdict === 'mismatch').length;
-  const byCell = keysByCell(detected.mapping);
+  // A cell read with the opposite sign stands for the negated quantity in their formula written as quantities.
+  const byCell = new Map([...keysByCell(detected.mapping)].map(([cell, key]) => [cell, isNegated(key) ? `(-${key})` : key]));
   const explain = (row: Row): FirstMismatch => {
     const q = parseQuantity(row.key)!;
     const definition = definitionOf(net, q, epochs);
