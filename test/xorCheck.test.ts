@@ -10,6 +10,8 @@ import { readXlsx } from '../src/check/readXlsx.ts';
 import { recalculateBook } from '../src/check/recalculateBook.ts';
 import { xorCell, xorWorkbook, type XorSheet } from './xorWorkbook.ts';
 import { withFormula } from './withFormula.ts';
+import ExcelJS from 'exceljs';
+import { annotateWorkbook } from '../src/check/annotate.ts';
 import { oppositeSigns } from '../src/check/oppositeSign.ts';
 import { ARTICLE, normalizeConfig } from '../src/config.ts';
 import { networkOf } from '../src/train.ts';
@@ -254,6 +256,13 @@ describe('δ with the opposite sign: δo = (y − o)·o·(1 − o), w + η·δ·
     expect([doc.verdict, run.rootCauses.map((c) => [c.quantity, c.cell, (c as { sign?: string }).sign]), run.notes.filter((n) => n.includes('opposite sign'))]).toEqual([
       'mismatch', [['dL_dz3_n2_e1', at('do#2', 1), "its sign is flipped: the cell holds −dL_dz3_n2_e1, while the sheet's other cells of its kind hold dL_dz3_n2_e1 with its own sign"]], [],
     ]);
+  });
+
+  it("annotateWorkbook(the sheet with sample 2's δo flipped) notes on that cell that its sign is flipped", async () => {
+    const bytes = await xorWorkbook({ plant: { id: 'do', sample: 2, formula: '=({y}-{o})*{o}*(1-{o})' } });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await annotateWorkbook(bytes, (await checkWorkbookInBrowser(bytes)).report!)) as unknown as ArrayBuffer);
+    expect(String(wb.getWorksheet('XOR')!.getCell(xorCell('do#2', 1)).note).split('\n').at(-1)).toBe("its sign is flipped: the cell holds −dL_dz3_n2_e1, while the sheet's other cells of its kind hold dL_dz3_n2_e1 with its own sign");
   });
 
   it('xlgrad check xor-opposite.xlsx --recalc builtin prints the note, and --json carries it and exits 0', async () => {
