@@ -49,19 +49,18 @@ const MAX_HEADINGS = 4;
 
 /** The one note line saying which cells are read with the opposite sign, by the learner's own headings (or quantities). */
 export function signNote(kinds: ReadonlySet<SignKind>, reads: readonly Read[], labels: Record<string, string>, net: Network): string {
-  // Each heading with its first cell, listed in reading order (sheet, row, column).
-  const first = new Map<string, [sheet: string, row: number, column: number]>();
-  for (const r of reads) {
+  // `δo (XOR!K4), iteration 1` → `δo`; a cell mapped without a label by its quantity.
+  const negated = (r: Read) => {
     const kind = signKind(net, r.q.name);
-    if (kind === undefined || !kinds.has(kind)) continue;
-    // `δo (XOR!K4), iteration 1` → `δo`; a cell mapped without a label by its quantity.
-    const head = labels[r.cell]?.replace(/ \(.*$/s, '') || r.q.name;
+    return kind !== undefined && kinds.has(kind);
+  };
+  const cells = reads.filter(negated).map((r) => {
     const ref = parseRef(r.cell)!, at = parseAddress(ref.address)!;
-    const here: [string, number, number] = [ref.sheet, at.row, at.column];
-    const known = first.get(head);
-    if (!known || here[0] < known[0] || (here[0] === known[0] && (here[1] < known[1] || (here[1] === known[1] && here[2] < known[2])))) first.set(head, here);
-  }
-  const heads = [...first.entries()].sort(([, a], [, b]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1] || a[2] - b[2])).map(([h]) => h);
+    return { head: labels[r.cell]?.replace(/ \(.*$/s, '') || r.q.name, sheet: ref.sheet, row: at.row, column: at.column };
+  });
+  // Listed in reading order: sheet, row, column.
+  cells.sort((a, b) => (a.sheet === b.sheet ? a.row - b.row || a.column - b.column : a.sheet < b.sheet ? -1 : 1));
+  const heads = [...new Set(cells.map((c) => c.head))];
   const shown = heads.slice(0, MAX_HEADINGS).join(', ') + (heads.length > MAX_HEADINGS ? ', …' : '');
   const both = kinds.size === 2;
   const what = both ? 'δ and gradients' : kinds.has('delta') ? 'δ' : 'gradients';
