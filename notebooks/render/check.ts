@@ -102,7 +102,7 @@ function rootCauseList(causes: { run: Report; cause: FirstMismatch }[], named: b
     }
     if (cause.sign) {
       const sign = document.createElement('p');
-      sign.className = 'references';
+      sign.className = 'sign';
       sign.textContent = cause.sign;
       item.append(sign);
     }
