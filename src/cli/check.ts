@@ -130,6 +130,9 @@ async function checkWorkbook(p: ReturnType<typeof parseArgs>, io: Io): Promise<n
   const config: CheckConfig = p.flags.config === undefined ? checkConfig() : parseCheckConfig(readSmall(String(p.flags.config), 'config file'), escapeControls(String(p.flags.config)));
   const maps: Detected[] | undefined = p.flags.map === undefined ? undefined : parseMappingFiles(readSmall(String(p.flags.map), 'mapping file'), escapeControls(String(p.flags.map)));
   const bytes = ods ? await odsAsXlsx(path, shown) : file;
+  // LibreOffice's .xlsx is opened by exceljs next: its parts are held to the same limits.
+  const convertedTooBig = ods ? await zipPartsProblem(bytes) : undefined;
+  if (convertedTooBig !== undefined) throw new CheckError(`${shown}, converted to .xlsx: ${convertedTooBig}`);
 
   const written = await readXlsx(bytes, shown).catch((e: unknown) => (recalc === 'libreoffice' && e instanceof CheckError ? undefined : Promise.reject(e)));
   let book: Book, values: string;
