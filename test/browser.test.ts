@@ -204,6 +204,14 @@ describe('the notebook in Chromium', () => {
     })).toBe(true);
   });
 
+  it('uploading an .ods shows one line: save it as .xlsx, or check it with xlgrad check on the command line', async () => {
+    // What an .ods starts with: a zip whose first, stored entry is `mimetype`.
+    const ods = Buffer.from('PK\x03\x04\x14\x00\x00\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheetPK', 'latin1');
+    await page.locator('[data-control="upload"]').setInputFiles({ name: 'net.ods', mimeType: 'application/vnd.oasis.opendocument.spreadsheet', buffer: ods });
+    const verdict = page.locator('[data-cell="checkReport"] .verdict.error');
+    await expect.poll(() => verdict.textContent(), { timeout: 30_000 }).toBe('net.ods: is an OpenDocument spreadsheet (.ods), which cannot be read here; save it as an Excel Workbook (.xlsx) (LibreOffice: File › Save As), or check it on the command line, xlgrad check net.ods, which converts it through LibreOffice');
+  });
+
   it('a malformed link says so and keeps the defaults', async () => {
     const other = await page.context().newPage();
     await other.goto(`${site.url}#layers=banana`);

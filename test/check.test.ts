@@ -21,6 +21,7 @@ import { references } from '../src/check/namedFormula.ts';
 import { expectedInCells } from '../src/check/expectedInCells.ts';
 import { parseQuantity } from '../src/check/mapping.ts';
 import { cellOf, courseWorkbook, MAZUR, ORDER, type Sheet } from './courseWorkbook.ts';
+import { withFormula } from './withFormula.ts';
 
 // ---- learner-style workbooks ------------------------------------------------
 //
@@ -596,15 +597,6 @@ describe('the course template, with no argument', () => {
   });
 });
 
-/** The bytes with one cell's formula replaced (`Sheet1!AA5`, `=…`). */
-async function withFormula(bytes: Uint8Array, cell: string, formula: string): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  const [sheet, address] = [cell.slice(0, cell.lastIndexOf('!')).replace(/^'|'$/g, '').replace(/''/g, "'"), cell.slice(cell.lastIndexOf('!') + 1)];
-  wb.getWorksheet(sheet)!.getCell(address).value = { formula: formula.replace(/^=/, '') } as ExcelJS.CellFormulaValue;
-  return new Uint8Array(await wb.xlsx.writeBuffer());
-}
-
 describe('the expected formula in the learner\'s own cells', () => {
   it('references(formula, sheet) lists the cells read: ranges by their corners, other sheets, $, not strings or LOG10(', () => {
     expect(references(`=SUM(A1:A3)+Sheet2!B4*'My sheet'!$C$5+LOG10(2)+LEN("A1")+x_1`, 'Sheet1', (n) => (n === 'x_1' ? 'Inputs!B1' : undefined))).toEqual(['Sheet1!A1', 'Sheet1!A3', 'Sheet2!B4', "'My sheet'!C5", 'Inputs!B1']);
@@ -675,6 +667,50 @@ describe('the expected formula in the learner\'s own cells', () => {
     const first = (await checkWorkbookInBrowser(b.bytes)).report!.first!;
     const at = (id: string, k = 1) => b.cell(id, k).split('!')[1]!;
     expect([first.expectedFormula, first.references]).toEqual([`=${at('w8')} - ${at('lr', 0).replace(/([A-Z]+)(\d+)/, '$$$1$$$2')}*${at('dw8')}`, undefined]);
+  });
+});
+
+describe('the course template with the opposite sign: (t − a_o) in the gradients, w + η·∂', () => {
+  const OPPOSITE: Sheet = { ...COURSE, sign: 'opposite' };
+  const NOTE = 'gradients with the opposite sign: ∂E_total/∂w1, ∂E_total/∂w2, ∂E_total/∂w3, ∂E_total/∂w4, … hold −∂E/∂w, the update then adds them, w + η·(the cell); read with that sign, and every cell after them checked as usual';
+
+  it("courseWorkbook([{sign: 'opposite'}]) recalculated holds PyTorch's weights and the negated gradients of mazur-nobias.json", async () => {
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/pytorch/mazur-nobias.json', import.meta.url), 'utf8')) as { epochs: { params: Params; grads: Params }[] };
+    const cells = recalculateBook(await readXlsx(await courseWorkbook([OPPOSITE]))).sheets[0]!.cells;
+    const far: string[] = [];
+    fixture.epochs.slice(0, 60).forEach((e, i) => {
+      for (const [id, v] of [...Object.entries(e.params), ...Object.entries(e.grads).map(([p, g]) => [`g${p.slice(1)}`, -g] as const)]) {
+        const theirs = cells[cellOf(OPPOSITE, id, i + 1).split('!')[1]!]!.value as number;
+        if (!(Math.abs(theirs - v) <= 1e-13 * Math.abs(v))) far.push(`${id} in iteration ${i + 1}: ${theirs} vs ${v}`);
+      }
+    });
+    expect(far).toEqual([]);
+  });
+
+  it('checkWorkbookInBrowser(opposite sign) infers Mazur\'s network, agrees over 60 iterations and says so in one note', async () => {
+    const r = await checkWorkbookInBrowser(await courseWorkbook([OPPOSITE]));
+    const doc = r.document as Doc & { runs: { notes: string[] }[] };
+    expect([doc.verdict, doc.runs.map(runOf), doc.runs[0]!.notes.filter((n) => n.includes('opposite sign'))]).toEqual(['agree', [{ sheet: 'Sheet1', network: { ...MAZUR_NETWORK, lr: 0.5 }, epochs: 60, samples: 1, mismatches: 0 }], [NOTE]]);
+    expect(r.lines).toContain(NOTE);
+  });
+
+  for (const bug of COURSE_BUGS) {
+    it(`checkWorkbookInBrowser(opposite sign, ${bug.name}) names the planted cells, and their expected formulas typed in agree`, async () => {
+      const bytes = await courseWorkbook([{ ...OPPOSITE, plant: bug.plant }]);
+      const report = (await checkWorkbookInBrowser(bytes)).report!;
+      const planted = bug.roots.map(([key, column]) => [key, cellOf(COURSE, column, 1)]);
+      expect(report.rootCauses.map((c) => [c.key, c.cell])).toEqual(planted);
+      let fixed = bytes;
+      for (const r of report.rootCauses) fixed = await withFormula(fixed, r.cell, r.expectedFormula!);
+      const again = (await checkWorkbookInBrowser(fixed)).report!;
+      expect([report.rootCauses.map((r) => again.rows.find((row) => row.cell === r.cell && row.key === r.key)!.verdict), again.rootCauses.map((c) => c.cell)]).toEqual([bug.roots.map(() => 'ok'), planted.map(([, cell]) => cell!.replace(/5$/, '6'))]);
+    });
+  }
+
+  it('checkWorkbookInBrowser(opposite sign, ∂E/∂w3 written out) gives it over row 5 with (t − a_o) as the sheet writes it', async () => {
+    const root = (await checkWorkbookInBrowser(await courseWorkbook([{ ...OPPOSITE, plant: COURSE_BUGS[0]!.plant }]))).report!.first!;
+    // t1 B5, t2 C5, i1 D5, w6 K5, w8 M5, a_h2 Q5, a_o1 S5, a_o2 U5: the engine's formula with each (S5 - B5) turned round.
+    expect(root.expectedFormula).toBe('=(0.5*(2*(B5 - S5))*(1 - S5)*S5*K5 + 0.5*(2*(C5 - U5))*(1 - U5)*U5*M5)*(1 - Q5)*Q5*D5');
   });
 });
 

@@ -3,7 +3,10 @@
 // per iteration under it, every formula typed as a learner types it
 // (`=1/(1+EXP(-F5))`, `=F33-$H$31*Y33`, gradients written out in full). Columns
 // are written once, as formulas over `{column}` (same row) and `{column@prev}`
-// (the row above), and placed in any order under any heading.
+// (the row above), and placed in any order under any heading. With `sign:
+// 'opposite'` the sheet follows the courses that write the output's error as
+// (t − o): every gradient column (planted ones too) holds −∂E/∂w and the update
+// adds it, `=F33+$H$31*Y33`.
 
 import ExcelJS from 'exceljs';
 
@@ -66,6 +69,14 @@ export interface Sheet {
   finalUpdate?: boolean;
   /** Columns whose first-row number is typed as text ("0.15"), as a paste from a web page leaves it. */
   asText?: string[];
+  /** `gradient` (default): the gradient columns hold ∂E/∂w; `opposite`: (t − a_o) for (a_o − t), so they hold −∂E/∂w and the update adds. */
+  sign?: 'gradient' | 'opposite';
+}
+
+/** A column's formula written with the opposite sign: (t − a_o) in the gradients, + in the updates. */
+function opposite(id: string, formula: string): string {
+  if (/^g\d$/.test(id)) return formula.replace(/\(\{a_o(\d)\}-\{t(\d)\}\)/g, '({t$2}-{a_o$1})');
+  return /^w\d$/.test(id) ? formula.replace('-{lr}*', '+{lr}*') : formula;
 }
 
 const letters = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : letters(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
@@ -117,7 +128,8 @@ export async function courseWorkbook(sheets: Sheet[]): Promise<Uint8Array> {
           cell.value = s.asText?.includes(id) ? String(c.first) : c.first;
           continue;
         }
-        const formula = (s.plant?.[id] ?? c.formula).slice(1).replace(/\{(\w+)(@prev)?\}/g, (_, ref: string, prev?: string) => (ref === 'lr' ? lr : `${colOf(ref)}${prev ? row - 1 : row}`));
+        const written = s.plant?.[id] ?? c.formula;
+        const formula = (s.sign === 'opposite' ? opposite(id, written) : written).slice(1).replace(/\{(\w+)(@prev)?\}/g, (_, ref: string, prev?: string) => (ref === 'lr' ? lr : `${colOf(ref)}${prev ? row - 1 : row}`));
         cell.value = { formula } as ExcelJS.CellFormulaValue;
       }
     }

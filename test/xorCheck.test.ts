@@ -9,6 +9,12 @@ import { parseQuantity } from '../src/check/mapping.ts';
 import { readXlsx } from '../src/check/readXlsx.ts';
 import { recalculateBook } from '../src/check/recalculateBook.ts';
 import { xorCell, xorWorkbook, type XorSheet } from './xorWorkbook.ts';
+import { withFormula } from './withFormula.ts';
+import ExcelJS from 'exceljs';
+import { annotateWorkbook } from '../src/check/annotate.ts';
+import { oppositeSigns } from '../src/check/oppositeSign.ts';
+import { ARTICLE, normalizeConfig } from '../src/config.ts';
+import { networkOf } from '../src/train.ts';
 
 type Doc = {
   verdict: string;
@@ -168,4 +174,103 @@ describe('the XOR workbook: 2-2-1 sigmoid with biases, four samples full-batch',
     expect(r.out).toContain(`all ${CHECKED} checked cells agree with the engine (0 mismatches).`);
     expect(r.out.some((l) => l.includes('60 epochs of 4 samples in one batch'))).toBe(true);
   }, 180_000);
+});
+
+describe('δ with the opposite sign: δo = (y − o)·o·(1 − o), w + η·δ·a', () => {
+  const OPPOSITE: XorSheet = { sign: 'opposite' };
+  const NOTE = 'δ and gradients with the opposite sign: δo, δh1, δh2, ∂E/∂w1, … hold −∂E/∂net and −∂E/∂w, the delta rule written δ = (t − o)·f′(net) with the update w + η·δ·a; read with that sign, and every cell after them checked as usual';
+
+  it('oppositeSigns(reads, expected, agrees, net) reads δ and gradients each by the sign most of their cells show', () => {
+    const net = networkOf(normalizeConfig(ARTICLE));
+    const expected = new Map([['dL_dz3_e1', 0.5], ['dL_dz3_e2', 0.25], ['dL_dz1_e1', -2], ['dL_dw5_e1', 3], ['dL_dw5_e2', 1], ['z3_e1', 4], ['dL_dz2_e1', 0]]);
+    let row = 0;
+    const read = (key: string, value: number) => ({ q: parseQuantity(key)!, cell: `Sheet1!A${++row}`, value });
+    const same = (a: number, b: number) => a === b;
+    // δ: two cells negated, one the engine's own, and 0 says nothing; gradients: one negated, one own (a tie keeps the engine's sign); z3 is no adjoint.
+    const reads = [read('dL_dz3_e1', -0.5), read('dL_dz3_e2', -0.25), read('dL_dz1_e1', -2), read('dL_dz2_e1', 0), read('dL_dw5_e1', -3), read('dL_dw5_e2', 1), read('z3_e1', -4)];
+    expect([...oppositeSigns(reads, expected, same, net)]).toEqual(['delta']);
+    expect([...oppositeSigns([...reads, read('dL_dw5_e1', -3)], expected, same, net)].sort()).toEqual(['delta', 'gradient']);
+    expect([...oppositeSigns(reads.slice(2), expected, same, net)]).toEqual([]);
+  });
+
+  it("xorWorkbook({sign: 'opposite'}) recalculated holds PyTorch's weights and the negated gradients of xor-sgd.json for 60 iterations", async () => {
+    const fixture = JSON.parse(readFileSync(new URL('../fixtures/pytorch/xor-sgd.json', import.meta.url), 'utf8')) as { steps: { params: Record<string, number>; grads: Record<string, number> }[] };
+    const cells = recalculateBook(await readXlsx(await xorWorkbook(OPPOSITE))).sheets[0]!.cells;
+    const far: string[] = [];
+    fixture.steps.forEach((step, i) => {
+      const expected = [...Object.entries(step.params), ...Object.entries(step.grads).map(([p, v]) => [`g_${p}`, -v] as [string, number])];
+      for (const [id, v] of expected) {
+        const theirs = cells[xorCell(id, i + 1)]!.value as number;
+        if (!(Math.abs(theirs - v) <= 1e-12 * Math.max(1, Math.abs(v)))) far.push(`${id} in iteration ${i + 1}: ${theirs} vs ${v}`);
+      }
+    });
+    expect(far).toEqual([]);
+  });
+
+  it('checkWorkbookInBrowser(XOR, opposite sign) agrees over 60 iterations and says in one note that δ and the gradients are read negated', async () => {
+    const doc = await docOf(OPPOSITE);
+    const run = doc.runs[0]!;
+    expect([doc.verdict, run.checked, run.mismatches, run.network.loss, run.notes.filter((n) => n.includes('opposite sign'))]).toEqual(['agree', CHECKED, 0, 'half_squared_error', [NOTE]]);
+  });
+
+  it('checkWorkbookInBrowser(XOR, gradient sign) has no such note', async () => {
+    expect((await docOf()).runs[0]!.notes.filter((n) => n.includes('opposite sign'))).toEqual([]);
+  });
+
+  it("a planted bug in sample 3's δh2 of an opposite-sign sheet is the first and only root cause, and its expected formula typed in agrees", async () => {
+    const sheet: XorSheet = { ...OPPOSITE, plant: { id: 'dh2', sample: 3, formula: '={do}*{w5}*{h2}*(1-{h2})' } };
+    const bytes = await xorWorkbook(sheet);
+    const { report } = await checkWorkbookInBrowser(bytes);
+    const cause = report!.first!;
+    expect([report!.rootCauses.map((c) => [c.key, c.cell]), cause.references, cause.sign, report!.notes.filter((n) => n.includes('opposite sign'))]).toEqual([
+      [['dL_dz2_n3_e1', at('dh2#3', 1)]], `uses ${xorCell('w5', 1)} (w5) where w6 (${xorCell('w6', 1)}) belongs`, undefined, [NOTE],
+    ]);
+    // What it should hold is what the correct opposite-sign sheet holds there: −∂E/∂z2.
+    const correct = recalculateBook(await readXlsx(await xorWorkbook(OPPOSITE))).sheets[0]!.cells[xorCell('dh2#3', 1)]!.value as number;
+    expect(Math.abs(cause.expected - correct)).toBeLessThanOrEqual(1e-15);
+    expect(cause.definition).toMatch(/^dL_dz2_n3_e1 = .* \(this sheet holds −dL_dz2_n3_e1: read with the opposite sign\)$/);
+    // Their δo cell stands for −∂E/∂z3 in their formula written as quantities.
+    expect(cause.theirFormulaNamed).toBe('(-dL_dz3_n3_e1)*w5_e1*a2_n3_e1*(1-a2_n3_e1)');
+    const again = (await checkWorkbookInBrowser(await withFormula(bytes, cause.cell, cause.expectedFormula!))).report!;
+    expect([again.rows.find((r) => r.cell === cause.cell)!.verdict, again.rootCauses[0]!.cell]).toEqual(['ok', at('dh2#3', 2)]);
+  });
+
+  it('a planted update that subtracts in an opposite-sign sheet is the first root cause, and the expected update adds', async () => {
+    const sheet: XorSheet = { ...OPPOSITE, updated: (p) => `new ${p}`, plant: { id: 'new_b3', formula: '={b3}-{lr}*{g_b3}' } };
+    const doc = await docOf(sheet);
+    const cause = doc.runs[0]!.rootCauses[0]!;
+    expect([cause.quantity, cause.cell, cause.expectedFormula]).toEqual(['b3_e2', `XOR!${xorCell('new_b3', 1, sheet)}`, `=${xorCell('b3', 1, sheet)} + $H$2*${xorCell('g_b3', 1, sheet)}`]);
+  });
+
+  it("a sheet whose δo changes sign from iteration 41 on mismatches there, and the root cause says the sign is flipped", async () => {
+    const doc = await docOf({ ...OPPOSITE, plant: { id: 'do', formula: '=({o}-{y})*{o}*(1-{o})', from: 41 } });
+    const run = doc.runs[0]!;
+    // One root cause per sample: each δo of iteration 41 rests only on cells that agree.
+    expect([doc.verdict, run.rootCauses.map((c) => c.cell).sort()]).toEqual(['mismatch', [1, 2, 3, 4].map((s) => at(`do#${s}`, 41)).sort()]);
+    expect(run.rootCauses.every((c) => (c as { sign?: string }).sign?.startsWith(`its sign is flipped: the cell holds ${c.quantity} itself`))).toBe(true);
+  });
+
+  it("a gradient-sign sheet with sample 2's δo written (y − o)·o·(1 − o) names that cell, with the sign flipped, and nothing else", async () => {
+    const doc = await docOf({ plant: { id: 'do', sample: 2, formula: '=({y}-{o})*{o}*(1-{o})' } });
+    const run = doc.runs[0]!;
+    expect([doc.verdict, run.rootCauses.map((c) => [c.quantity, c.cell, (c as { sign?: string }).sign]), run.notes.filter((n) => n.includes('opposite sign'))]).toEqual([
+      'mismatch', [['dL_dz3_n2_e1', at('do#2', 1), "its sign is flipped: the cell holds −dL_dz3_n2_e1, while the sheet's other cells of its kind hold dL_dz3_n2_e1 with its own sign"]], [],
+    ]);
+  });
+
+  it("annotateWorkbook(the sheet with sample 2's δo flipped) notes on that cell that its sign is flipped", async () => {
+    const bytes = await xorWorkbook({ plant: { id: 'do', sample: 2, formula: '=({y}-{o})*{o}*(1-{o})' } });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await annotateWorkbook(bytes, (await checkWorkbookInBrowser(bytes)).report!)) as unknown as ArrayBuffer);
+    expect(String(wb.getWorksheet('XOR')!.getCell(xorCell('do#2', 1)).note).split('\n').at(-1)).toBe("its sign is flipped: the cell holds −dL_dz3_n2_e1, while the sheet's other cells of its kind hold dL_dz3_n2_e1 with its own sign");
+  });
+
+  it('xlgrad check xor-opposite.xlsx --recalc builtin prints the note, and --json carries it and exits 0', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'xlgrad-xor-sign-')), 'xor-opposite.xlsx');
+    writeFileSync(path, await xorWorkbook(OPPOSITE));
+    const text = await xlgradInProcess('check', path, '--recalc', 'builtin');
+    expect([text.code, text.out.filter((l) => l.includes('opposite sign'))]).toEqual([0, [NOTE]]);
+    const json = await xlgradInProcess('check', path, '--recalc', 'builtin', '--json');
+    expect([json.code, (JSON.parse(json.out.join('\n')) as Doc).runs[0]!.notes.filter((n) => n.includes('opposite sign'))]).toEqual([0, [NOTE]]);
+  });
 });

@@ -6,6 +6,9 @@
 // row's weights are the update `=B5-$H$2*AB5`. Every formula is typed as a
 // learner types it. Formulas are written once over `{id}` (this sample's
 // column, same row), `{id#s}` (sample s's), `{id@prev}` (the row above).
+// With `sign: 'opposite'` the sheet follows the courses that write the delta
+// rule as δo = (y − o)·o·(1 − o), the negative of ∂E/∂net: every δ and every
+// summed gradient is negated, and the update adds, `=B5+$H$2*AB5`.
 
 import ExcelJS from 'exceljs';
 
@@ -52,8 +55,10 @@ export interface XorSheet {
   iterations?: number;
   /** A block heading of sample s: the heading repeated (default), or labelled with its sample (`h1 (2)`, `h1_s2`). */
   heading?: (heading: string, sample: number) => string;
-  /** Formulas replacing a block column's in one sample (`{ id: 'dh2', sample: 3, formula }`) or a gradient's (`{ id: 'g_w4' }`), every row: the planted mistake. */
-  plant?: { id: string; sample?: number; formula: string };
+  /** Formulas replacing a block column's in one sample (`{ id: 'dh2', sample: 3, formula }`, every sample without one) or a gradient's (`{ id: 'g_w4' }`), every row (from iteration `from` on): the planted mistake. */
+  plant?: { id: string; sample?: number; formula: string; from?: number };
+  /** `gradient` (default): δ is ∂E/∂net; `opposite`: δ written as (y − o)·f′, so every δ and gradient cell holds −∂E/∂…, and the update adds it. */
+  sign?: 'gradient' | 'opposite';
   /** `mean`: E = (y − o)² per sample and E_total their mean, so δo = 0.5·(o − y)·o·(1 − o) (PyTorch's MSELoss); default ½·the sum. */
   variant?: 'sum' | 'mean';
   /** Headings of columns after the gradients holding the updated parameters (`w1'`), which the next row's weights copy; none by default. */
@@ -62,6 +67,8 @@ export interface XorSheet {
 
 /** The formulas the mean variant writes instead. */
 const MEAN: Record<string, string> = { E: '=({y}-{o})^2', do: '=0.5*({o}-{y})*{o}*(1-{o})' };
+/** δo with the opposite sign, in each variant. */
+const OPPOSITE: Record<'sum' | 'mean', string> = { sum: '=({y}-{o})*{o}*(1-{o})', mean: '=0.5*({y}-{o})*{o}*(1-{o})' };
 
 const letters = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : letters(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
 
@@ -87,6 +94,9 @@ export async function xorWorkbook(sheet: XorSheet = {}): Promise<Uint8Array> {
   ws.getCell('G2').value = 'η =';
   ws.getCell('H2').value = XOR.lr;
   const heading = sheet.heading ?? ((h) => h);
+  const opposite = sheet.sign === 'opposite';
+  // w − η·∂E/∂w, or w + η·δ·a with the opposite sign.
+  const step = opposite ? '+' : '-';
   columns.forEach((id, i) => {
     const [base, s] = id.split('#');
     const text = id === 'epoch' ? 'Epoch' : id.startsWith('new_') ? sheet.updated!(id.slice(4)) : id.startsWith('g_') ? `∂E/∂${id.slice(2)}` : s ? heading(BLOCK.find((b) => b.id === base)!.heading, Number(s)) : id;
@@ -107,19 +117,19 @@ export async function xorWorkbook(sheet: XorSheet = {}): Promise<Uint8Array> {
       const [base, s] = id.split('#');
       const set = (template: string, sample = 0) => (cell.value = { formula: write(template, sample) } as ExcelJS.CellFormulaValue);
       if (id === 'epoch') cell.value = k === 1 ? 1 : ({ formula: `${cellOf('epoch', true)}+1` } as ExcelJS.CellFormulaValue);
-      else if (PARAMS.includes(id)) cell.value = k === 1 ? XOR.params[id]! : ({ formula: sheet.updated ? cellOf(`new_${id}`, true) : `${cellOf(id, true)}-${LR_CELL}*${cellOf(`g_${id}`, true)}` } as ExcelJS.CellFormulaValue);
-      else if (id.startsWith('new_')) set(sheet.plant?.id === id ? sheet.plant.formula : `={${id.slice(4)}}-{lr}*{g_${id.slice(4)}}`);
+      else if (PARAMS.includes(id)) cell.value = k === 1 ? XOR.params[id]! : ({ formula: sheet.updated ? cellOf(`new_${id}`, true) : `${cellOf(id, true)}${step}${LR_CELL}*${cellOf(`g_${id}`, true)}` } as ExcelJS.CellFormulaValue);
+      else if (id.startsWith('new_')) set(sheet.plant?.id === id ? sheet.plant.formula : `={${id.slice(4)}}${step}{lr}*{g_${id.slice(4)}}`);
       else if (s) {
         const sample = Number(s);
         const data = base === 'x1' ? XOR.x[sample - 1]![0] : base === 'x2' ? XOR.x[sample - 1]![1] : base === 'y' ? XOR.y[sample - 1] : undefined;
         if (data !== undefined) cell.value = k === 1 ? data : ({ formula: cellOf(id, true) } as ExcelJS.CellFormulaValue);
         else {
-          const planted = sheet.plant && sheet.plant.id === base && sheet.plant.sample === sample ? sheet.plant.formula : undefined;
-          const own = sheet.variant === 'mean' ? MEAN[base!] : undefined;
+          const planted = sheet.plant && sheet.plant.id === base && (sheet.plant.sample ?? sample) === sample && k >= (sheet.plant.from ?? 1) ? sheet.plant.formula : undefined;
+          const own = opposite && base === 'do' ? OPPOSITE[sheet.variant ?? 'sum'] : sheet.variant === 'mean' ? MEAN[base!] : undefined;
           set(planted ?? own ?? BLOCK.find((b) => b.id === base)!.formula, sample);
         }
       } else if (id === 'E_total') set(sheet.variant === 'mean' ? `=(${sum((n) => `{E#${n}}`).slice(1)})/4` : sum((n) => `{E#${n}}`));
-      else set(sheet.plant?.id === id ? sheet.plant.formula : GRADIENTS[id.slice(2)]!);
+      else set(sheet.plant?.id === id && k >= (sheet.plant.from ?? 1) ? sheet.plant.formula : GRADIENTS[id.slice(2)]!);
     });
   }
   return new Uint8Array(await wb.xlsx.writeBuffer());

@@ -100,6 +100,12 @@ function rootCauseList(causes: { run: Report; cause: FirstMismatch }[], named: b
       why.textContent = cause.references;
       item.append(why);
     }
+    if (cause.sign) {
+      const sign = document.createElement('p');
+      sign.className = 'sign';
+      sign.textContent = cause.sign;
+      item.append(sign);
+    }
     list.append(item);
   }
   return list;

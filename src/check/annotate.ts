@@ -20,6 +20,7 @@ function note(row: Row, report: Report): string {
     if (root.expectedFormula) lines.push(`in your cells ${root.expectedFormula}`);
     lines.push(row.formula ? `your formula ${row.formula}${root.theirFormulaNamed ? ` (${root.theirFormulaNamed})` : ''}` : 'this cell holds a typed number, not a formula');
     if (root.references) lines.push(`it ${root.references}`);
+    if (root.sign) lines.push(root.sign);
   }
   return lines.join('\n');
 }

@@ -27,6 +27,7 @@ import { expectedInCells } from './expectedInCells.ts';
 import { namedFormula } from './namedFormula.ts';
 import { referenceDifference } from './referenceDifference.ts';
 import { rootCauses } from './rootCauses.ts';
+import { flippedSign, oppositeSigns, signKind, signNote } from './oppositeSign.ts';
 
 /** theirs agrees with expected when |theirs − expected| ≤ absolute + relative·|expected|. */
 export interface Tolerance {
@@ -50,6 +51,8 @@ export interface Row {
   verdict: 'input' | 'ok' | 'mismatch';
   /** Their formula as written; absent for a typed number. */
   formula?: string;
+  /** Read with the opposite sign (oppositeSign.ts): `expected` is the negated engine value. */
+  negated?: true;
 }
 
 export interface FirstMismatch extends Row {
@@ -61,6 +64,8 @@ export interface FirstMismatch extends Row {
   theirFormulaNamed?: string;
   /** How the cells their formula reads differ from the expected formula's: `uses O5 (a_h1) where a_h2 (Q5) belongs`. */
   references?: string;
+  /** Said when the cell holds the negative of what it should: `its sign is flipped: …`. */
+  sign?: string;
 }
 
 export interface Report {
@@ -286,27 +291,40 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
   const start = startOf(reads, net, cc);
   if (needsLr && start.lr === undefined) throw new CheckError(`no cell holds the learning rate: label it "lr" or give --config with "lr"`);
   const expected = expectedValues(net, cc, start, epochs, needsLr);
+  const within = (theirs: number, e: number) => agrees(theirs, e, tolerance);
+  // δ = (t − o)·f′(net) courses: a kind of adjoint most of whose cells hold the negated value is read so.
+  const kinds = oppositeSigns(reads, expected, within, net);
+  const isNegated = (key: string) => {
+    const kind = signKind(net, parseQuantity(key)?.name ?? '');
+    return kind !== undefined && kinds.has(kind);
+  };
 
   const seen = new Set<string>();
   const rows: Row[] = reads.map((r) => {
     const isStart = start.fromSheet.has(r.q.key) && !seen.has(r.q.key);
     seen.add(r.q.key);
     // An update in a row after the last iteration holds the parameters after the run.
-    const e = expected.get(r.q.key) ?? expected.get(finalName(r.q.name))!;
-    const ok = agrees(r.value, e, tolerance);
+    const engine = expected.get(r.q.key) ?? expected.get(finalName(r.q.name))!;
+    const negated = isNegated(r.q.key);
+    const e = negated ? -engine : engine;
+    const ok = within(r.value, e);
     // Another cell holding an input (the course template repeats x and y in every row) is an input too when it agrees.
     const verdict = isStart || (ok && r.q.epoch === 0) ? 'input' : ok ? 'ok' : 'mismatch';
     const row: Row = { key: r.q.key, cell: r.cell, expected: e, theirs: r.value, difference: r.value - e, verdict };
     if (detected.labels[r.cell]) row.label = detected.labels[r.cell];
     if (r.formula !== undefined) row.formula = r.formula;
+    if (negated) row.negated = true;
     return row;
   });
   const mismatches = rows.filter((r) => r.verdict === 'mismatch').length;
-  const byCell = keysByCell(detected.mapping);
+  // A cell read with the opposite sign stands for the negated quantity in their formula written as quantities.
+  const byCell = new Map([...keysByCell(detected.mapping)].map(([cell, key]) => [cell, isNegated(key) ? `(-${key})` : key]));
   const explain = (row: Row): FirstMismatch => {
     const q = parseQuantity(row.key)!;
-    const out: FirstMismatch = { ...row, definition: definitionOf(net, q, epochs) };
-    const inCells = expectedInCells(net, q, epochs, detected.mapping, row.cell);
+    const definition = definitionOf(net, q, epochs);
+    const out: FirstMismatch = { ...row, definition: row.negated ? `${definition} (this sheet holds −${q.key}: read with the opposite sign)` : definition };
+    if (signKind(net, q.name) && within(row.theirs, -row.expected) && !within(row.theirs, row.expected)) out.sign = flippedSign(q.key, !!row.negated);
+    const inCells = expectedInCells(net, q, epochs, detected.mapping, row.cell, isNegated);
     if (inCells) out.expectedFormula = inCells.formula;
     if (row.formula) {
       out.theirFormulaNamed = namedFormula(row.formula, parseRef(row.cell)!.sheet, byCell);
@@ -319,7 +337,7 @@ export function check(book: Book, detected: Detected, options: CheckOptions = {}
   const report: Report = {
     source: detected.source, sheet: sheetOf(rows), values: options.values ?? 'values as given', mapping: detected.mapping, labels: detected.labels,
     architecture: describe(net), network: net.arch, params: net.params, epochs, samples: net.batch, tolerance, rows, checked: rows.filter((r) => r.verdict !== 'input').length, mismatches,
-    rootCauses: roots, missing: missingOf(net, detected.mapping, epochs), notes: [...(detected.notes ?? [])],
+    rootCauses: roots, missing: missingOf(net, detected.mapping, epochs), notes: [...(detected.notes ?? []), ...(kinds.size ? [signNote(kinds, reads, detected.labels, net)] : [])],
   };
   if (start.lr !== undefined) report.lr = start.lr;
   if (detected.origin !== undefined) report.origin = detected.origin;

@@ -128,7 +128,7 @@ export function checkDocument(r: BookCheck): object {
       mismatches: run.mismatches,
       rootCauses: run.rootCauses.map((c) => ({
         quantity: c.key, cell: c.cell, expected: c.expected, theirs: c.theirs,
-        expectedFormula: c.expectedFormula ?? null, theirFormula: c.formula ?? null, definition: c.definition, references: c.references ?? null,
+        expectedFormula: c.expectedFormula ?? null, theirFormula: c.formula ?? null, definition: c.definition, references: c.references ?? null, sign: c.sign ?? null,
       })),
       notes: run.notes,
     })),

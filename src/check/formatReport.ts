@@ -32,6 +32,7 @@ function cause(f: FirstMismatch): string[] {
     ...(f.expectedFormula ? [`  in your cells  ${f.expectedFormula}`] : []),
     `  your formula   ${f.formula ? `${f.formula}${named}` : 'none: the cell holds a typed number'}`,
     ...(f.references ? [`  it ${f.references}`] : []),
+    ...(f.sign ? [`  ${f.sign}`] : []),
   ];
 }
 

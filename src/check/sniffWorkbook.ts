@@ -12,6 +12,7 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const SAVE_AS = 'open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx)';
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
+const ODS = 'application/vnd.oasis.opendocument.spreadsheet';
 
 /** Whether `text` occurs in the bytes as ASCII (zip entry names) or, with `utf16`, as UTF-16LE (OLE stream names). */
 function contains(bytes: Uint8Array, text: string, utf16 = false): boolean {
@@ -21,6 +22,11 @@ function contains(bytes: Uint8Array, text: string, utf16 = false): boolean {
     return true;
   }
   return false;
+}
+
+/** An OpenDocument spreadsheet: a zip whose mimetype says so (the command line converts it through LibreOffice first). */
+export function isOpenDocument(bytes: Uint8Array): boolean {
+  return startsWith(bytes, ZIP) && contains(bytes, ODS);
 }
 
 /** Throws CheckError naming `file` unless the bytes look like an .xlsx workbook without macros or a password. */
@@ -34,7 +40,8 @@ export function sniffWorkbook(bytes: Uint8Array, file: string): void {
     throw new CheckError(`${file}: is an old-format .xls workbook; ${SAVE_AS}`);
   }
   if (!startsWith(bytes, ZIP)) throw new CheckError(`${file}: is not an .xlsx workbook (it does not start like one); ${SAVE_AS}`);
-  if (contains(bytes, 'application/vnd.oasis.opendocument.spreadsheet')) throw new CheckError(`${file}: is an OpenDocument spreadsheet (.ods); ${SAVE_AS}`);
+  // Only the command line has LibreOffice to convert it; the browser and the library say where it can be read.
+  if (contains(bytes, ODS)) throw new CheckError(`${file}: is an OpenDocument spreadsheet (.ods), which cannot be read here; save it as an Excel Workbook (.xlsx) (LibreOffice: File › Save As), or check it on the command line, xlgrad check ${file}, which converts it through LibreOffice`);
   if (contains(bytes, 'xl/vbaProject.bin') || /\.xlsm$/i.test(file)) throw new CheckError(`${file}: is a macro-enabled workbook (.xlsm), which is not checked; save a copy as an Excel Workbook (.xlsx)`);
   if (!contains(bytes, 'xl/workbook.xml') && !contains(bytes, 'xl/workbook.bin')) throw new CheckError(`${file}: is a zip file but not an Excel workbook; ${SAVE_AS}`);
   if (contains(bytes, 'xl/workbook.bin')) throw new CheckError(`${file}: is a binary workbook (.xlsb); ${SAVE_AS}`);

@@ -1,6 +1,9 @@
 // `xlgrad check`: a learner's own workbook, recalculated by LibreOffice (their
 // formulas, not the values saved in the file), mapped to the network's
 // quantities, compared with the engine; the first wrong cell is named.
+// An .ods is converted to .xlsx by LibreOffice first (same sheets, same cell
+// addresses, formulas in Excel's syntax), and that copy is what is read and
+// annotated; the values are LibreOffice's recalculation of the .ods itself.
 // Exit 0: every checked cell agrees; 1: mismatches; 2: the input is unusable.
 
 import type { Book } from '../check/book.ts';
@@ -12,7 +15,7 @@ import { parseMappingFiles, type Detected } from '../check/mapping.ts';
 import { numbersFromText, TEXT_NOTE } from '../check/numbersFromText.ts';
 import { readXlsx } from '../check/readXlsx.ts';
 import { recalculateBook } from '../check/recalculateBook.ts';
-import { MAX_WORKBOOK_BYTES, sniffWorkbook } from '../check/sniffWorkbook.ts';
+import { isOpenDocument, MAX_WORKBOOK_BYTES, sniffWorkbook } from '../check/sniffWorkbook.ts';
 import { annotateWorkbook } from '../check/annotate.ts';
 import { escapeControls } from '../csv.ts';
 import type { Recalculated } from '../libreoffice/libreoffice.ts';
@@ -21,13 +24,13 @@ import { parseArgs, readUserFile, UsageError, type Option } from './args.ts';
 import type { Io } from './main.ts';
 import { checkOutput, writeOutput, type Input } from './writeOutput.ts';
 
-export const usage = 'xlgrad check <their.xlsx> [--map mapping.json] [--config c.json] [--out marked.xlsx] [--print-map] [--json] [--recalc libreoffice|builtin|none]';
+export const usage = 'xlgrad check <their.xlsx|.ods> [--map mapping.json] [--config c.json] [--out marked.xlsx] [--print-map] [--json] [--recalc libreoffice|builtin|none]';
 
 export const options: Option[] = [
-  ['<their.xlsx>', 'the workbook to check (it is never modified)'],
+  ['<their.xlsx|.ods>', 'the workbook to check (it is never modified); an .ods is converted to .xlsx by LibreOffice first'],
   ['--map mapping.json', 'which cell holds which quantity, instead of finding them by their labels or defined names'],
   ['--config c.json', 'what the sheet may not say: the run\'s config with every key optional (default: the article\'s 1-2-2-1 net), e.g. {"loss": "half_squared_error"}'],
-  ['--out marked.xlsx', 'write a copy with every checked cell coloured: green agrees, red disagrees'],
+  ['--out marked.xlsx', 'write a copy with every checked cell coloured: green agrees, red disagrees (an .xlsx, for an .ods too)'],
   ['--print-map', 'print the mapping found, as JSON to correct and pass back with --map'],
   ['--json', 'print the whole report as one JSON document (verdict, runs, network, root causes)'],
   ['--recalc libreoffice|builtin|none', "who computes the values: LibreOffice (default), the built-in formula engine, or none (the file's cached values)"],
@@ -73,6 +76,16 @@ async function withLibreOffice(path: string, written: Book | undefined): Promise
   return { book: { ...book, notes: [...(written.notes ?? []).filter((n) => !n.startsWith(TEXT_NOTE)), ...(book.notes ?? [])] }, version };
 }
 
+/** The .ods at `path` as .xlsx bytes, converted by LibreOffice; one line with the install hint when it is missing. */
+async function odsAsXlsx(path: string, shown: string): Promise<Uint8Array> {
+  const office = await import('../libreoffice/libreoffice.ts');
+  const status = office.libreOfficeStatus();
+  if (!status.ok) throw new CheckError(`${shown}: reading an .ods needs LibreOffice: ${status.message}`);
+  return office.convertWorkbook(path, 'xlsx').catch((e: unknown) => {
+    throw e instanceof office.LibreOfficeError ? new CheckError(escapeControls(`${shown}: cannot convert the .ods to .xlsx: ${e.message}`)) : e;
+  });
+}
+
 const EXIT = { agree: 0, mismatch: 1, unusable: 2 } as const;
 
 /** The files a check reads, which its --out may not replace. */
@@ -104,15 +117,22 @@ async function checkWorkbook(p: ReturnType<typeof parseArgs>, io: Io): Promise<n
   const out = p.flags.out === undefined ? undefined : String(p.flags.out);
   if (out !== undefined) checkOutput(out, inputsOf(path, p.flags), 'the annotated copy');
 
-  const bytes = readWorkbookBytes(path);
+  const file = readWorkbookBytes(path);
   // Messages name the files as given, with any control characters escaped.
   const shown = escapeControls(path);
-  sniffWorkbook(bytes, shown);
+  const ods = isOpenDocument(file);
+  if (!ods) sniffWorkbook(file, shown);
+  // The copy is annotated by exceljs, which writes .xlsx only.
+  if (ods && out !== undefined && !/\.xlsx$/i.test(out)) throw new UsageError(`--out ${escapeControls(out)}: the annotated copy of an .ods is an .xlsx (converted by LibreOffice, then coloured); give a name ending in .xlsx`);
   // Before exceljs or LibreOffice inflates anything: a few MB of zip can hold gigabytes.
-  const tooBig = await zipPartsProblem(bytes);
+  const tooBig = await zipPartsProblem(file);
   if (tooBig !== undefined) throw new CheckError(`${shown}: ${tooBig}`);
   const config: CheckConfig = p.flags.config === undefined ? checkConfig() : parseCheckConfig(readSmall(String(p.flags.config), 'config file'), escapeControls(String(p.flags.config)));
   const maps: Detected[] | undefined = p.flags.map === undefined ? undefined : parseMappingFiles(readSmall(String(p.flags.map), 'mapping file'), escapeControls(String(p.flags.map)));
+  const bytes = ods ? await odsAsXlsx(path, shown) : file;
+  // LibreOffice's .xlsx is opened by exceljs next: its parts are held to the same limits.
+  const convertedTooBig = ods ? await zipPartsProblem(bytes) : undefined;
+  if (convertedTooBig !== undefined) throw new CheckError(`${shown}, converted to .xlsx: ${convertedTooBig}`);
 
   const written = await readXlsx(bytes, shown).catch((e: unknown) => (recalc === 'libreoffice' && e instanceof CheckError ? undefined : Promise.reject(e)));
   let book: Book, values: string;
@@ -123,6 +143,9 @@ async function checkWorkbook(p: ReturnType<typeof parseArgs>, io: Io): Promise<n
   } else if (recalc === 'builtin') {
     book = recalculateBook(written!);
     values = 'recalculated by the built-in formula engine (fast-formula-parser), not LibreOffice';
+  } else if (ods) {
+    book = written!;
+    values = 'the values LibreOffice computed converting the .ods to .xlsx (an .ods is always recalculated)';
   } else {
     book = written!;
     values = 'the values cached in the file when it was last saved (not recalculated: a stale value shows as it is)';
@@ -139,7 +162,7 @@ async function checkWorkbook(p: ReturnType<typeof parseArgs>, io: Io): Promise<n
   else for (const line of formatBookCheck(result)) io.out(escapeControls(line));
   if (out !== undefined) {
     writeOutput(out, await annotateWorkbook(bytes, result.runs), 'the annotated copy');
-    if (!p.flags.json) io.out(`annotated copy: ${escapeControls(out)} (green agrees, red disagrees, blue: where the run starts; ${shown} is unchanged)`);
+    if (!p.flags.json) io.out(`annotated copy: ${escapeControls(out)} (${ods ? `an .xlsx converted from ${shown} by LibreOffice; ` : ''}green agrees, red disagrees, blue: where the run starts; ${shown} is unchanged)`);
   }
   return EXIT[result.verdict];
 }
