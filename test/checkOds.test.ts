@@ -83,7 +83,13 @@ describe.skipIf(SKIP_LIBREOFFICE)('xlgrad check <their.ods>', () => {
   it('xlgrad check buggy.ods --out marked.ods is refused with one line before LibreOffice runs, nothing written', async () => {
     const out = join(dir, 'marked.ods');
     const r = await xlgradInProcess('check', paths['buggy.ods']!, '--out', out);
-    expect([r.code, r.out, r.err.length, r.err[0]?.includes(`--out ${out}: the annotated copy of an .ods is an .xlsx`), existsSync(out)]).toEqual([2, [], 1, true, false]);
+    expect([r.code, r.out, r.err.length, r.err[0]?.includes(`--out ${out}: the annotated copy is an .xlsx (of an .ods too`), existsSync(out)]).toEqual([2, [], 1, true, false]);
+  });
+
+  it('xlgrad check course.xlsx --out marked.ods is refused too: the copy is an .xlsx whatever the input', async () => {
+    const out = join(dir, 'from-xlsx.ods');
+    const r = await xlgradInProcess('check', join(import.meta.dirname, '../examples/course-buggy.xlsx'), '--recalc', 'none', '--out', out);
+    expect([r.code, r.out, r.err, existsSync(out)]).toEqual([2, [], [`xlgrad check: --out ${out}: the annotated copy is an .xlsx (of an .ods too: converted by LibreOffice, then coloured); give a name ending in .xlsx`], false]);
   });
 });
 

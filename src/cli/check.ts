@@ -116,14 +116,14 @@ async function checkWorkbook(p: ReturnType<typeof parseArgs>, io: Io): Promise<n
   if (!['libreoffice', 'builtin', 'none'].includes(recalc)) throw new UsageError(`--recalc: must be libreoffice, builtin or none, got ${JSON.stringify(recalc)}`);
   const out = p.flags.out === undefined ? undefined : String(p.flags.out);
   if (out !== undefined) checkOutput(out, inputsOf(path, p.flags), 'the annotated copy');
+  // The copy is annotated by exceljs, which writes .xlsx only.
+  if (out !== undefined && !/\.xlsx$/i.test(out)) throw new UsageError(`--out ${escapeControls(out)}: the annotated copy is an .xlsx (of an .ods too: converted by LibreOffice, then coloured); give a name ending in .xlsx`);
 
   const file = readWorkbookBytes(path);
   // Messages name the files as given, with any control characters escaped.
   const shown = escapeControls(path);
   const ods = isOpenDocument(file);
   if (!ods) sniffWorkbook(file, shown);
-  // The copy is annotated by exceljs, which writes .xlsx only.
-  if (ods && out !== undefined && !/\.xlsx$/i.test(out)) throw new UsageError(`--out ${escapeControls(out)}: the annotated copy of an .ods is an .xlsx (converted by LibreOffice, then coloured); give a name ending in .xlsx`);
   // Before exceljs or LibreOffice inflates anything: a few MB of zip can hold gigabytes.
   const tooBig = await zipPartsProblem(file);
   if (tooBig !== undefined) throw new CheckError(`${shown}: ${tooBig}`);
