@@ -2,9 +2,9 @@
 // byte for byte (PKWARE APPNOTE.TXT, 4.3): an entry's local header, data and
 // data descriptor are the bytes from its local header to the next entry's;
 // its directory header is copied with its new offset (at 42). New and
-// replaced parts are stored (method 0): they are a few small XML parts, and
-// storing needs no compressor, so this runs in the browser as it does in Node.
-// Nothing here reads the clock: time stamps are fixZipDates's.
+// replaced parts are deflated (method 8) by the platform's CompressionStream,
+// which Node and browsers both have. Nothing here reads the clock: time stamps
+// are fixZipDates's.
 
 import { entryData, zipDirectory, type ZipEntry } from './zipDirectory.ts';
 
@@ -32,23 +32,31 @@ export async function partText(bytes: Uint8Array, entries: ZipEntry[], name: str
   return new TextDecoder().decode(await new Response(inflated).arrayBuffer());
 }
 
-/** A local header (30 bytes) and a directory header (46 bytes) of a stored part, before its name. */
-function headers(name: Uint8Array, data: Uint8Array, local: number): { local: Uint8Array; central: Uint8Array } {
+/** `data` deflated, without zlib's header (zip's method 8). */
+async function deflate(data: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([data.slice()]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** A local header (30 bytes) and a directory header (46 bytes) of a deflated part, before its name. */
+function headers(name: Uint8Array, data: Uint8Array, packed: Uint8Array, local: number): { local: Uint8Array; central: Uint8Array } {
   const crc = crc32(data);
   const l = new DataView(new ArrayBuffer(30));
   l.setUint32(0, 0x04034b50, true);
   l.setUint16(4, 20, true); // version needed: 2.0
-  // flags 0, method 0 (stored), time and date 0 (fixZipDates sets them)
+  // flags 0, time and date 0 (fixZipDates sets them)
+  l.setUint16(8, 8, true); // deflated
   l.setUint32(14, crc, true);
-  l.setUint32(18, data.length, true);
+  l.setUint32(18, packed.length, true);
   l.setUint32(22, data.length, true);
   l.setUint16(26, name.length, true);
   const c = new DataView(new ArrayBuffer(46));
   c.setUint32(0, 0x02014b50, true);
   c.setUint16(4, 20, true); // made by: 2.0, MS-DOS attributes
   c.setUint16(6, 20, true);
+  c.setUint16(10, 8, true);
   c.setUint32(16, crc, true);
-  c.setUint32(20, data.length, true);
+  c.setUint32(20, packed.length, true);
   c.setUint32(24, data.length, true);
   c.setUint16(28, name.length, true);
   c.setUint32(42, local, true);
@@ -59,31 +67,35 @@ function headers(name: Uint8Array, data: Uint8Array, local: number): { local: Ui
  * `bytes` with each part of `parts` (name → text) in place of the entry of
  * that name, or after the last entry when there is none.
  */
-export function zipWithParts(bytes: Uint8Array, parts: Map<string, string>): Uint8Array {
+export async function zipWithParts(bytes: Uint8Array, parts: Map<string, string>): Promise<Uint8Array> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const entries = [...zipDirectory(bytes)].sort((a, b) => a.local - b.local);
   let end = bytes.length - 22;
   while (view.getUint32(end, true) !== 0x06054b50) end--;
   const directory = view.getUint32(end + 16, true);
   const encoder = new TextEncoder();
+  const packed = new Map<string, { data: Uint8Array; packed: Uint8Array }>();
+  for (const [name, text] of parts) {
+    const data = encoder.encode(text);
+    packed.set(name, { data, packed: await deflate(data) });
+  }
   const chunks: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let at = 0;
-  const add = (name: string, text: string) => {
-    const n = encoder.encode(name), data = encoder.encode(text);
-    const h = headers(n, data, at);
-    chunks.push(h.local, n, data);
+  const add = (name: string) => {
+    const n = encoder.encode(name), { data, packed: p } = packed.get(name)!;
+    const h = headers(n, data, p, at);
+    chunks.push(h.local, n, p);
     const c = new Uint8Array(h.central.length + n.length);
     c.set(h.central);
     c.set(n, h.central.length);
     central.push(c);
-    at += h.local.length + n.length + data.length;
+    at += h.local.length + n.length + p.length;
   };
   const written = new Set<string>();
   entries.forEach((e: ZipEntry, i) => {
-    const text = parts.get(e.name);
-    if (text !== undefined) {
-      add(e.name, text);
+    if (parts.has(e.name)) {
+      add(e.name);
       written.add(e.name);
       return;
     }
@@ -95,7 +107,7 @@ export function zipWithParts(bytes: Uint8Array, parts: Map<string, string>): Uin
     central.push(header);
     at += next - e.local;
   });
-  for (const [name, text] of parts) if (!written.has(name)) add(name, text);
+  for (const name of parts.keys()) if (!written.has(name)) add(name);
   const start = at;
   const size = central.reduce((n, c) => n + c.length, 0);
   const eocd = new DataView(new ArrayBuffer(22));
