@@ -21,6 +21,28 @@ export function crc32(data: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/** `data` passed through a (de)compression stream, read chunk by chunk (Node's Response and Blob cost a cold start of tens of ms). */
+async function through(stream: CompressionStream | DecompressionStream, data: Uint8Array): Promise<Uint8Array> {
+  const writer = stream.writable.getWriter();
+  // Written and closed without waiting: the stream takes the input as the reader below drains it.
+  const written = Promise.all([writer.write(data.slice()), writer.close()]);
+  const reader = stream.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    chunks.push(r.value);
+    length += r.value.length;
+  }
+  await written;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 /** The text of part `name` (exactly as the archive spells it), inflated with the platform's DecompressionStream; undefined when absent. */
 export async function partText(bytes: Uint8Array, entries: ZipEntry[], name: string): Promise<string | undefined> {
   const e = entries.find((x) => x.name === name);
@@ -28,15 +50,11 @@ export async function partText(bytes: Uint8Array, entries: ZipEntry[], name: str
   const data = entryData(bytes, e);
   if (e.method === 0) return new TextDecoder().decode(data);
   if (e.method !== 8) throw new Error(`zipWithParts: ${name} uses compression method ${e.method}`);
-  const inflated = new Blob([data.slice()]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new TextDecoder().decode(await new Response(inflated).arrayBuffer());
+  return new TextDecoder().decode(await through(new DecompressionStream('deflate-raw'), data));
 }
 
 /** `data` deflated, without zlib's header (zip's method 8). */
-async function deflate(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data.slice()]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
+const deflate = (data: Uint8Array) => through(new CompressionStream('deflate-raw'), data);
 
 /** A local header (30 bytes) and a directory header (46 bytes) of a deflated part, before its name. */
 function headers(name: Uint8Array, data: Uint8Array, packed: Uint8Array, local: number): { local: Uint8Array; central: Uint8Array } {
