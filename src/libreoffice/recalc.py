@@ -416,7 +416,11 @@ def run_main(argv):
     convert_to = None
     edits = []
     if len(argv) >= 3 and argv[1] == "--set":
-        edits = json.loads(argv[2])
+        try:
+            edits = [(str(n), int(r), int(c), float(v)) for n, r, c, v in json.loads(argv[2])]
+        except (ValueError, TypeError):
+            print(json.dumps({"error": "--set takes JSON [[sheet, row, column, number], ...]"}))
+            return 2
         argv = argv[:1] + argv[3:]
     if len(argv) >= 2 and argv[1] == "--convert":
         if len(argv) < 4:
