@@ -19,6 +19,7 @@ import { INSTALL_HINT, libreOfficeStatus, recalculate, type Recalculated, type R
 import { cellAddress, parseReference } from '../src/spreadsheet/address.ts';
 import { train } from '../src/train.ts';
 import { buildWorkbook } from '../src/workbook/buildWorkbook.ts';
+import { addCharts } from '../src/workbook/chartParts.ts';
 import { layoutWorkbook, type LayoutKind } from '../src/workbook/layout.ts';
 import { writeWorkbook } from '../src/workbook/writeWorkbook.ts';
 import { zipDirectory } from '../src/workbook/zipDirectory.ts';
@@ -89,6 +90,24 @@ describe('the exported package', () => {
       expect(parts(a).has('xl/charts/chart1.xml')).toBe(true);
       expect(Buffer.compare(a, b)).toBe(0);
     }
+  });
+
+  it('addCharts(bytes, layout) adds the drawing to a sheet\'s own relationships (a hyperlink\'s), which exceljs still reads', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Inputs');
+    ws.getCell('A1').value = { text: 'xlgrad', hyperlink: 'https://example.org/' };
+    ws.getCell('B1').value = 1;
+    ws.getCell('B2').value = 2;
+    const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+    const chart = { title: 't', xTitle: 'x', yTitle: 'y', x: { sheet: 'Inputs', address: 'B1:B2' }, y: { sheet: 'Inputs', address: 'B1:B2' }, at: { col: 3, row: 1, cols: 4, rows: 10 } };
+    const out = await addCharts(bytes, { sheets: [{ name: 'Inputs', cells: [], charts: [chart] }], names: {} });
+    const rels = parts(out).get('xl/worksheets/_rels/sheet1.xml.rels')!;
+    expect(rels.match(/<Relationship /g)).toHaveLength(2);
+    expect(rels).toContain('Target="https://example.org/"');
+    expect(rels).toContain('Target="../drawings/drawing1.xml"');
+    const back = new ExcelJS.Workbook();
+    await back.xlsx.load(Buffer.from(out) as unknown as ArrayBuffer);
+    expect(back.getWorksheet('Inputs')!.getCell('A1').hyperlink).toBe('https://example.org/');
   });
 
   it('a run of 0 epochs has no chart (no loss to draw)', async () => {
