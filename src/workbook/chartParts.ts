@@ -31,14 +31,15 @@ const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => (c === '<' ? '&lt;'
 /** `Training!$A$3:$A$102`: where a series reads its values. */
 const rangeOf = (r: LayoutChart['x']) => referenceText({ sheet: r.sheet, ...parseArea(r.address)! });
 
-/** A title of one run of text (chart or axis). */
-const title = (text: string) => `<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>${escapeXml(text)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>`;
+/** A title of one run of bold text (chart or axis), `size` in hundredths of a point. */
+const title = (text: string, size: number) =>
+  `<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr sz="${size}" b="1"/></a:pPr><a:r><a:rPr lang="en-US" sz="${size}" b="1"/><a:t>${escapeXml(text)}</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title>`;
 
 /** A value axis (CT_ValAx's elements in schema order); `gridlines` on the y axis only. */
 function axis(id: number, cross: number, position: 'b' | 'l', name: string): string {
   return `<c:valAx><c:axId val="${id}"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="${position}"/>`
     + (position === 'l' ? '<c:majorGridlines/>' : '')
-    + `${title(name)}<c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="low"/>`
+    + `${title(name, 1000)}<c:numFmt formatCode="General" sourceLinked="0"/><c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="low"/>`
     + `<c:crossAx val="${cross}"/><c:crosses val="autoZero"/><c:crossBetween val="midCat"/></c:valAx>`;
 }
 
@@ -48,7 +49,7 @@ export function chartXml(chart: LayoutChart): string {
     + `<c:spPr><a:ln w="22225"><a:solidFill><a:srgbClr val="1F3864"/></a:solidFill></a:ln></c:spPr><c:marker><c:symbol val="none"/></c:marker>`
     + `<c:xVal><c:numRef><c:f>${escapeXml(rangeOf(chart.x))}</c:f></c:numRef></c:xVal>`
     + `<c:yVal><c:numRef><c:f>${escapeXml(rangeOf(chart.y))}</c:f></c:numRef></c:yVal><c:smooth val="0"/></c:ser>`;
-  return `${HEAD}<c:chartSpace xmlns:c="${NS.c}" xmlns:a="${NS.a}" xmlns:r="${NS.r}"><c:roundedCorners val="0"/><c:chart>${title(chart.title)}<c:autoTitleDeleted val="0"/>`
+  return `${HEAD}<c:chartSpace xmlns:c="${NS.c}" xmlns:a="${NS.a}" xmlns:r="${NS.r}"><c:roundedCorners val="0"/><c:chart>${title(chart.title, 1300)}<c:autoTitleDeleted val="0"/>`
     + `<c:plotArea><c:layout/><c:scatterChart><c:scatterStyle val="lineMarker"/><c:varyColors val="0"/>${series}<c:axId val="1"/><c:axId val="2"/></c:scatterChart>`
     + `${axis(1, 2, 'b', chart.xTitle)}${axis(2, 1, 'l', chart.yTitle)}</c:plotArea><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>`;
 }
