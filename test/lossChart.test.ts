@@ -42,6 +42,24 @@ function parts(bytes: Uint8Array): Map<string, string> {
   return new Map(entries.map((e) => [e.name, zipPartText(bytes, entries, e.name)!]));
 }
 
+describe('layoutWorkbook(config).sheets[0].charts', () => {
+  it('layoutWorkbook(ARTICLE): the Inputs sheet\'s step numbers (E4:E5) against L_e1, L_e2 (F4:F5, named L_steps), drawn from H4', () => {
+    const layout = layoutWorkbook(fixture('article').config);
+    const inputs = layout.sheets[0]!;
+    expect(inputs.charts).toEqual([{ title: 'Loss L at each epoch', xTitle: 'epoch', yTitle: 'L', x: { sheet: 'Inputs', address: 'E4:E5' }, y: { sheet: 'Inputs', address: 'F4:F5' }, at: { col: 7, row: 4, cols: 8, rows: 20 } }]);
+    expect(layout.names.L_steps).toEqual({ sheet: 'Inputs', address: 'F4:F5' });
+    const at = new Map(inputs.cells.map((c) => [c.address, c]));
+    expect(['E3', 'F3', 'E4', 'F4', 'E5', 'F5'].map((a) => at.get(a)?.formula ?? at.get(a)?.value)).toEqual(['epoch', 'L', 1, 'L_e1', 2, 'L_e2']);
+    // The cached results are the recorded losses (float32 run, float64 workbook).
+    expect(close(['F4', 'F5'].map((a) => at.get(a)!.result as number), fixture('article').steps.map((s) => s.loss), 'float32')).toBe(true);
+  });
+
+  it('layoutWorkbook(MAZUR, {layout: \'rows\'}): Training!A3:A102 (the step column) against L_col (R3:R102), drawn on Inputs from E4', () => {
+    const mazur = fixture('mazur-nobias');
+    expect(layoutWorkbook(mazur.config, { layout: 'rows' }).sheets[0]!.charts).toEqual([{ title: 'Loss L at each epoch', xTitle: 'epoch', yTitle: 'L', x: { sheet: 'Training', address: 'A3:A102' }, y: { sheet: 'Training', address: 'R3:R102' }, at: { col: 4, row: 4, cols: 8, rows: 20 } }]);
+  });
+});
+
 describe('the exported package', () => {
   it.each(LAYOUTS.flatMap((layout) => [[layout, false], [layout, true]] as const))('writeWorkbook(layout(article, %s), {stream: %s}) has a chart part, a drawing, their relationships and content types', async (layout, stream) => {
     const config = firstSteps(fixture('article'), 2);
