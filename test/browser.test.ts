@@ -182,7 +182,7 @@ describe('the notebook in Chromium', () => {
     // The loss chart, its parts deflated by the browser's CompressionStream, reads the Inputs sheet's loss column.
     const bytes = new Uint8Array(readFileSync(file));
     const entries = zipDirectory(bytes);
-    expect(zipPartText(bytes, entries, 'xl/charts/chart1.xml')).toMatch(/<c:yVal><c:numRef><c:f>Inputs!\$F\$4:\$F\$\d+<\/c:f>/);
+    expect(zipPartText(bytes, entries, 'xl/charts/chart1.xml')).toMatch(/<c:yVal><c:numRef><c:f>Inputs!\$N\$4:\$N\$\d+<\/c:f>/);
   });
 
   it('uploading the downloaded workbook checks it in the browser: every checked cell agrees', async () => {

@@ -43,20 +43,20 @@ function parts(bytes: Uint8Array): Map<string, string> {
 }
 
 describe('layoutWorkbook(config).sheets[0].charts', () => {
-  it('layoutWorkbook(ARTICLE): the Inputs sheet\'s step numbers (E4:E5) against L_e1, L_e2 (F4:F5, named L_steps), drawn from H4', () => {
+  it('layoutWorkbook(ARTICLE): the Inputs sheet\'s step numbers (M4:M5) against L_e1, L_e2 (N4:N5, named L_steps), drawn from D4', () => {
     const layout = layoutWorkbook(fixture('article').config);
     const inputs = layout.sheets[0]!;
-    expect(inputs.charts).toEqual([{ title: 'Loss L at each epoch', xTitle: 'epoch', yTitle: 'L', x: { sheet: 'Inputs', address: 'E4:E5' }, y: { sheet: 'Inputs', address: 'F4:F5' }, at: { col: 7, row: 4, cols: 8, rows: 20 } }]);
-    expect(layout.names.L_steps).toEqual({ sheet: 'Inputs', address: 'F4:F5' });
+    expect(inputs.charts).toEqual([{ title: 'Loss L at each epoch', xTitle: 'epoch', yTitle: 'L', x: { sheet: 'Inputs', address: 'M4:M5' }, y: { sheet: 'Inputs', address: 'N4:N5' }, at: { col: 3, row: 4, cols: 8, rows: 20 } }]);
+    expect(layout.names.L_steps).toEqual({ sheet: 'Inputs', address: 'N4:N5' });
     const at = new Map(inputs.cells.map((c) => [c.address, c]));
-    expect(['E3', 'F3', 'E4', 'F4', 'E5', 'F5'].map((a) => at.get(a)?.formula ?? at.get(a)?.value)).toEqual(['epoch', 'L', 1, 'L_e1', 2, 'L_e2']);
+    expect(['M3', 'N3', 'M4', 'N4', 'M5', 'N5'].map((a) => at.get(a)?.formula ?? at.get(a)?.value)).toEqual(['epoch', 'L', 1, 'L_e1', 2, 'L_e2']);
     // The cached results are the recorded losses (float32 run, float64 workbook).
-    expect(close(['F4', 'F5'].map((a) => at.get(a)!.result as number), fixture('article').steps.map((s) => s.loss), 'float32')).toBe(true);
+    expect(close(['N4', 'N5'].map((a) => at.get(a)!.result as number), fixture('article').steps.map((s) => s.loss), 'float32')).toBe(true);
   });
 
-  it('layoutWorkbook(MAZUR, {layout: \'rows\'}): Training!A3:A102 (the step column) against L_col (R3:R102), drawn on Inputs from E4', () => {
+  it('layoutWorkbook(MAZUR, {layout: \'rows\'}): Training!A3:A102 (the step column) against L_col (R3:R102), drawn on Inputs from D4', () => {
     const mazur = fixture('mazur-nobias');
-    expect(layoutWorkbook(mazur.config, { layout: 'rows' }).sheets[0]!.charts).toEqual([{ title: 'Loss L at each epoch', xTitle: 'epoch', yTitle: 'L', x: { sheet: 'Training', address: 'A3:A102' }, y: { sheet: 'Training', address: 'R3:R102' }, at: { col: 4, row: 4, cols: 8, rows: 20 } }]);
+    expect(layoutWorkbook(mazur.config, { layout: 'rows' }).sheets[0]!.charts).toEqual([{ title: 'Loss L at each epoch', xTitle: 'epoch', yTitle: 'L', x: { sheet: 'Training', address: 'A3:A102' }, y: { sheet: 'Training', address: 'R3:R102' }, at: { col: 3, row: 4, cols: 8, rows: 20 } }]);
   });
 });
 
@@ -92,8 +92,8 @@ describe('the exported package', () => {
         const wb = new ExcelJS.Workbook();
         await wb.xlsx.readFile(file);
         if (layout === 'sheets') {
-          expect(wb.getWorksheet('Inputs')!.getCell('E3').value).toBe('step');
-          expect((wb.getWorksheet('Inputs')!.getCell('F5').value as { formula: string }).formula).toBe('L_e1b2');
+          expect(wb.getWorksheet('Inputs')!.getCell('M3').value).toBe('step');
+          expect((wb.getWorksheet('Inputs')!.getCell('N5').value as { formula: string }).formula).toBe('L_e1b2');
         } else {
           expect(wb.getWorksheet('Training')!.getCell('A4').value).toBe(2);
         }

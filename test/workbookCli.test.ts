@@ -30,7 +30,7 @@ describe('xlgrad export', () => {
     const file = join(dir, 'a.xlsx');
     const r = await xlgrad('export', '--preset', 'article', '--out', file);
     expect(r.code).toBe(0);
-    expect(r.out).toEqual([`wrote ${file}: 4 sheets, 1,014 formulas, 193 named values (30 kB)`]);
+    expect(r.out).toEqual([`wrote ${file}: 4 sheets, 1,014 formulas, 193 named values (31 kB)`]);
     expect(Buffer.from(readFileSync(file)).equals(Buffer.from(await buildWorkbook(ARTICLE)))).toBe(true);
   });
 

@@ -1,5 +1,5 @@
-// The loss over the optimizer steps as a chart on the Inputs sheet, beside the
-// learning rate: the chart reads the workbook's own loss cells, so changing lr
+// The loss over the optimizer steps as a chart on the Inputs sheet, from D4,
+// beside the learning rate: the chart reads the workbook's own loss cells, so changing lr
 // (or x, y, an initial parameter) recalculates every step and redraws it.
 //
 // The rows layout has the loss as a column already (L_col, one row per step,
@@ -17,18 +17,22 @@ import type { WorkbookRun } from './runWorkbook.ts';
 const LOSS = 'L';
 /** The sheets layout's column of every step's loss on the Inputs sheet. */
 export const LOSS_STEPS = 'L_steps';
-/** The sheets layout's table: step numbers in column E, the losses in F, under a header on row 3 (the Inputs sheet's frozen header row). */
-const TABLE_COL = 4;
+/** The chart's top-left cell: column D, row 4, beside the settings and lr and below the frozen header row 3. */
+const CHART_COL = 3;
 const HEADER_ROW = 3;
 /** Columns and rows the chart covers. */
 const SIZE = { cols: 8, rows: 20 };
+/** The sheets layout's table, right of the chart: step numbers in column M, the losses in N, under a header on row 3. */
+const TABLE_COL = CHART_COL + SIZE.cols + 1;
+/** The width of the columns under the chart that the Inputs sheet leaves unset (exceljs writes no holes). */
+const DEFAULT_WIDTH = 9;
 
 /** Full-batch runs take one step per epoch, and their steps are called epochs. */
 const unitOf = (plan: Plan) => (plan.batches === 1 ? 'epoch' : 'step');
 
-function chart(plan: Plan, x: LayoutChart['x'], y: LayoutChart['y'], col: number): LayoutChart {
+function chart(plan: Plan, x: LayoutChart['x'], y: LayoutChart['y']): LayoutChart {
   const unit = unitOf(plan);
-  return { title: `Loss L at each ${unit}`, xTitle: unit, yTitle: LOSS, x, y, at: { col, row: HEADER_ROW + 1, ...SIZE } };
+  return { title: `Loss L at each ${unit}`, xTitle: unit, yTitle: LOSS, x, y, at: { col: CHART_COL, row: HEADER_ROW + 1, ...SIZE } };
 }
 
 /**
@@ -40,13 +44,13 @@ export function rowsLossChart(plan: Plan, inputs: LayoutSheet, names: WorkbookLa
   if (steps === 0 || !y) return;
   const from = parseArea(y.address)!.from.row;
   const x = { sheet: training, address: `${addressAt(0, from)}:${addressAt(0, from + steps - 1)}` };
-  (inputs.charts ??= []).push(chart(plan, x, y, TABLE_COL));
+  (inputs.charts ??= []).push(chart(plan, x, y));
 }
 
 /**
  * The sheets layout's table of losses on `inputs` (step, and a reference to
- * that step sheet's L), named L_steps, and its chart beside it. Nothing
- * without steps.
+ * that step sheet's L), named L_steps, right of its chart. Nothing without
+ * steps.
  */
 export function sheetsLossChart(plan: Plan, run: WorkbookRun, inputs: LayoutSheet, names: WorkbookLayout['names']): void {
   const steps = run.steps.length;
@@ -64,8 +68,8 @@ export function sheetsLossChart(plan: Plan, run: WorkbookRun, inputs: LayoutShee
   names[LOSS_STEPS] = { sheet: inputs.name, address: range(TABLE_COL + 1) };
   inputs.cells.push(...s.cells);
   const widths = inputs.columns ?? [];
-  inputs.columns = [...Array.from({ length: TABLE_COL }, (_, i) => widths[i] ?? 10), 8, 20];
-  (inputs.charts ??= []).push(chart(plan, { sheet: inputs.name, address: range(TABLE_COL) }, names[LOSS_STEPS], TABLE_COL + 3));
+  inputs.columns = [...Array.from({ length: TABLE_COL }, (_, i) => widths[i] ?? DEFAULT_WIDTH), 8, 20];
+  (inputs.charts ??= []).push(chart(plan, { sheet: inputs.name, address: range(TABLE_COL) }, names[LOSS_STEPS]));
 }
 
 /** Cells and rows the sheets layout's table adds to the Inputs sheet, for layout.ts's count: a header and two cells per step. */
