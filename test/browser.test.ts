@@ -3,7 +3,7 @@
 // are found by the names they define (`data-cell="summary"`); Notebook Kit
 // numbers its cells, and `data-cell-id` holds that number.
 
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -13,6 +13,8 @@ import { num } from '../notebooks/cells/format.ts';
 import { ARTICLE } from '../src/config.ts';
 import { preset } from '../src/presets.ts';
 import { epochDetails, trace } from '../src/trace.ts';
+import { zipDirectory } from '../src/workbook/zipDirectory.ts';
+import { zipPartText } from '../src/workbook/zipPartText.ts';
 import { buildSite, launchChromium, ROOT, serve, offlineContext, settled as settledIn } from './chromium.ts';
 
 let browser: Browser;
@@ -177,6 +179,10 @@ describe('the notebook in Chromium', () => {
     expect(valueOf('x_1')).toBe(2);
     expect(valueOf('lr')).toBe(0.01);
     for (const name of ['w1_e1', 'L_e1', 'dL_dw8_e1', 'dL_db5_e2']) expect(typeof valueOf(name), name).toBe('number');
+    // The loss chart, its parts deflated by the browser's CompressionStream, reads the Inputs sheet's loss column.
+    const bytes = new Uint8Array(readFileSync(file));
+    const entries = zipDirectory(bytes);
+    expect(zipPartText(bytes, entries, 'xl/charts/chart1.xml')).toMatch(/<c:yVal><c:numRef><c:f>Inputs!\$N\$4:\$N\$\d+<\/c:f>/);
   });
 
   it('uploading the downloaded workbook checks it in the browser: every checked cell agrees', async () => {

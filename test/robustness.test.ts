@@ -257,9 +257,9 @@ describe.skipIf(SKIP_LIBREOFFICE)('LibreOffice is killed with its process group 
 describe("verify validates a workbook's stored config before LibreOffice starts", () => {
   const cases: [string, string, RegExp][] = [
     ['a million epochs', '{"layers":[1,2,2,1],"x":[[1]],"y":[[1]],"lr":0.01,"epochs":1000000,"init":{"torchSeed":0}}',
-      /: config_json: 1,000,000 epochs × 13 parameters × 5 \(each parameter, its gradient and 3 central-difference values\) = 65,000,000 named values, but the workbook defines 192 names; give the config the workbook was exported from$/],
+      /: config_json: 1,000,000 epochs × 13 parameters × 5 \(each parameter, its gradient and 3 central-difference values\) = 65,000,000 named values, but the workbook defines 193 names; give the config the workbook was exported from$/],
     ['a 1-300-300-1 net', '{"layers":[1,300,300,1],"x":[[1]],"y":[[1]],"lr":0.01,"epochs":2,"init":{"torchSeed":0}}',
-      /: config_json: 2 epochs × 91,201 parameters × 5 .* = 912,010 named values, but the workbook defines 192 names;/],
+      /: config_json: 2 epochs × 91,201 parameters × 5 .* = 912,010 named values, but the workbook defines 193 names;/],
     ['more epochs than a config file may ask for', '{"layers":[1,2,2,1],"x":[[1]],"y":[[1]],"lr":0.01,"epochs":2000000}', /: config_json epochs: must be an integer from 0 to 1,000,000, got 2000000$/],
     ['too many parameters', '{"layers":[1,1024,1024,1],"x":[[1]],"y":[[1]],"lr":0.01,"epochs":1}', /: config_json layers: \[1,1024,1024,1\] has 1,052,673 parameters; at most 100,000 are allowed$/],
     ['a number too large for a double', '{"layers":[1,2,2,1],"x":[[1]],"y":[[1]],"lr":1e309,"epochs":2}', /: config_json (config: )?lr: 1e309 is not a finite number/],
@@ -278,7 +278,7 @@ describe("verify validates a workbook's stored config before LibreOffice starts"
   it('xlgrad verify <workbook> <a config file of a million epochs>: refused the same way', async () => {
     const file = save(article, 'plain.xlsx');
     const config = save('{"layers":[1,2,2,1],"x":[1],"y":[1],"lr":0.01,"epochs":1000000}', 'million.json');
-    expect(await refused('verify', file, config)).toMatch(/million\.json: 1,000,000 epochs × 13 parameters × 5 .* but the workbook defines 192 names;/);
+    expect(await refused('verify', file, config)).toMatch(/million\.json: 1,000,000 epochs × 13 parameters × 5 .* but the workbook defines 193 names;/);
   });
 
   it('xlgrad verify <a workbook without config_json text>: one line naming it', async () => {

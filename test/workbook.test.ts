@@ -29,8 +29,9 @@ const cellsOf = (layout: WorkbookLayout) => layout.sheets.flatMap((s) => s.cells
 function namedValues(layout: WorkbookLayout): Record<string, unknown> {
   const at = new Map(cellsOf(layout).map((c) => [`${c.sheet}!${c.address}`, c]));
   return Object.fromEntries(Object.entries(layout.names).map(([n, { sheet, address }]) => {
-    const c = at.get(`${sheet}!${address}`)!;
-    return [n, c.formula === undefined ? c.value : c.result];
+    // A name of a column (L_steps) has no one value.
+    const c = at.get(`${sheet}!${address}`);
+    return [n, c === undefined ? undefined : c.formula === undefined ? c.value : c.result];
   }));
 }
 

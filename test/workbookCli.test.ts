@@ -30,7 +30,7 @@ describe('xlgrad export', () => {
     const file = join(dir, 'a.xlsx');
     const r = await xlgrad('export', '--preset', 'article', '--out', file);
     expect(r.code).toBe(0);
-    expect(r.out).toEqual([`wrote ${file}: 4 sheets, 1,012 formulas, 192 named values (28 kB)`]);
+    expect(r.out).toEqual([`wrote ${file}: 4 sheets, 1,014 formulas, 193 named values (31 kB)`]);
     expect(Buffer.from(readFileSync(file)).equals(Buffer.from(await buildWorkbook(ARTICLE)))).toBe(true);
   });
 
@@ -104,7 +104,7 @@ describe.skipIf(!office.ok && process.env.XLGRAD_SKIP_LIBREOFFICE === '1')('xlgr
     const file = join(dir, 'article.ods');
     const r = await xlgrad('export', '--preset', 'article', '--out', file);
     expect(r.code).toBe(0);
-    expect(r.out[0]).toMatch(new RegExp(`^wrote ${file}: 4 sheets, 1,012 formulas, 192 named values \\(\\d+ kB\\)$`));
+    expect(r.out[0]).toMatch(new RegExp(`^wrote ${file}: 4 sheets, 1,014 formulas, 193 named values \\(\\d+ kB\\)$`));
     const head = 'mimetypeapplication/vnd.oasis.opendocument.spreadsheet';
     expect(readFileSync(file).toString('latin1', 30, 30 + head.length)).toBe(head);
     const v = await xlgrad('verify', file);

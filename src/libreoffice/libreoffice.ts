@@ -19,7 +19,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cellAddress, parseReference } from '../spreadsheet/address.ts';
+import { cellAddress, parseAddress, parseReference } from '../spreadsheet/address.ts';
 
 export const INSTALL_HINT = 'apt-get install -y --no-install-recommends libreoffice-calc-nogui python3-uno';
 
@@ -39,6 +39,25 @@ export interface RecalculatedSheet {
   name: string;
   /** Keyed by A1 address; empty cells are absent. */
   cells: Record<string, RecalculatedCell>;
+  /** The charts drawn on the sheet, as LibreOffice reads them after recalculating. */
+  charts: RecalculatedChart[];
+}
+
+/** A chart: its titles and, per data series and role (`values-x`, `values-y`), the cells it reads (`$Inputs.$F$4:$F$5`, LibreOffice's spelling) and the values it draws (null: not a finite number). */
+export interface RecalculatedChart {
+  name: string;
+  title: string | null;
+  /** The axes' titles, x first. */
+  axes: (string | null)[];
+  series: Record<string, { range: string; values: (number | null)[] }>[];
+}
+
+/** A number typed into a cell before recalculating, as a learner would. */
+export interface CellEdit {
+  sheet: string;
+  /** An A1 address, `B20`. */
+  cell: string;
+  value: number;
 }
 
 export interface RecalculatedName {
@@ -115,7 +134,7 @@ export type WorkbookInput = string | { bytes: Uint8Array; type: 'xlsx' | 'ods' }
 
 /** What recalc.py prints: cells as [row, column, cell], names as their reference text and, when LibreOffice resolved them, where they are. */
 interface Positions {
-  sheets: { name: string; cells: [row: number, column: number, cell: RecalculatedCell][] }[];
+  sheets: { name: string; cells: [row: number, column: number, cell: RecalculatedCell][]; charts: RecalculatedChart[] }[];
   names: Record<string, { ref: string; sheet?: number; row?: number; column?: number; rows?: number; columns?: number }>;
 }
 
@@ -126,7 +145,7 @@ function addressed(raw: Positions): Recalculated {
     const cells: Record<string, RecalculatedCell> = {};
     for (const [row, column, cell] of s.cells) cells[cellAddress(row, column)] = cell;
     s.cells = [];
-    return { name: s.name, cells };
+    return { name: s.name, cells, charts: s.charts };
   });
   const byName = new Map(sheets.map((s) => [s.name, s.cells]));
   const names: Record<string, RecalculatedName> = {};
@@ -148,9 +167,15 @@ function addressed(raw: Positions): Recalculated {
   return { sheets, names };
 }
 
-/** Recalculate a workbook (.xlsx or .ods) in headless LibreOffice. */
-export async function recalculate(input: WorkbookInput, opts: { timeoutMs?: number } = {}): Promise<Recalculated> {
-  return addressed((await runOffice(input, (book) => [book], opts.timeoutMs)) as Positions);
+/** Recalculate a workbook (.xlsx or .ods) in headless LibreOffice, after typing in `edits` when given. */
+export async function recalculate(input: WorkbookInput, opts: { timeoutMs?: number; edits?: CellEdit[] } = {}): Promise<Recalculated> {
+  const edits = (opts.edits ?? []).map((e) => {
+    const at = parseAddress(e.cell);
+    if (!at) throw new RangeError(`recalculate: ${e.cell} is not an A1 address`);
+    return [e.sheet, at.row, at.column, e.value];
+  });
+  const args = (book: string) => (edits.length ? ['--set', JSON.stringify(edits), book] : [book]);
+  return addressed((await runOffice(input, args, opts.timeoutMs)) as Positions);
 }
 
 /**

@@ -6,7 +6,9 @@ read doubles through UNO in bulk, since file exports round to 15 digits and per-
 Cells and names come back as positions (1-based row and column numbers, 0-based sheet indices);
 the TypeScript caller (libreoffice.ts) writes and reads A1 addresses, so there is one copy of
 spreadsheet addressing (src/spreadsheet/address.ts).
-Usage: /usr/bin/python3 recalc.py BOOK [PROFILE_DIR]; exit 0 ok, 2 usage, 3 unloadable, 4 office.
+Usage: /usr/bin/python3 recalc.py [--set EDITS] BOOK [PROFILE_DIR]; exit 0 ok, 2 usage, 3 unloadable,
+       4 office. EDITS is JSON, [[sheet, row, column, number], ...]: cells set before recalculating.
+       Each sheet comes back with its charts: titles, and each series' ranges and drawn values.
        /usr/bin/python3 recalc.py --convert BOOK OUT [PROFILE_DIR]: recalculate BOOK and save it at
        OUT, as OpenDocument (OUT.ods) or Office Open XML (OUT.xlsx), printing {"converted": OUT}.
 With XLGRAD_WATCH_STDIN=1, the end of stdin means the caller has died: the run is abandoned (see
@@ -179,7 +181,41 @@ def read_sheet(sheet):
             if is_formula:
                 cell["formula"] = formulas[r][c]
             cells.append([r + 1, c + 1, cell])
-    return {"name": sheet.Name, "cells": cells}
+    return {"name": sheet.Name, "cells": cells, "charts": read_charts(sheet)}
+
+
+def title_text(titled):
+    title = titled.getTitleObject() if titled is not None else None
+    return "".join(part.getString() for part in title.getText()) if title is not None else None
+
+
+def finite_or_none(v):
+    return v if isinstance(v, float) and math.isfinite(v) else None
+
+
+def read_charts(sheet):
+    """Each chart drawn on the sheet: its title, its axes' titles and per data series, by role
+    (values-x, values-y), the cells it reads as LibreOffice spells them and the values it draws."""
+    charts = sheet.getCharts()
+    out = []
+    for name in charts.getElementNames():
+        doc = charts.getByName(name).getEmbeddedObject()
+        chart = {"name": name, "title": title_text(doc), "axes": [], "series": []}
+        for system in doc.getFirstDiagram().getCoordinateSystems():
+            for dim in range(system.getDimension()):
+                chart["axes"].append(title_text(system.getAxisByDimension(dim, 0)))
+            for kind in system.getChartTypes():
+                for series in kind.getDataSeries():
+                    seqs = {}
+                    for seq in series.getDataSequences():
+                        values = seq.getValues()
+                        seqs[values.getPropertyValue("Role")] = {
+                            "range": values.getSourceRangeRepresentation(),
+                            "values": [finite_or_none(v) for v in values.getData()],
+                        }
+                    chart["series"].append(seqs)
+        out.append(chart)
+    return out
 
 
 def read_name(named):
@@ -276,7 +312,7 @@ def filter_of(path):
     return FILTERS[ext]
 
 
-def recalculate(path, profile_dir, convert_to=None):
+def recalculate(path, profile_dir, convert_to=None, edits=()):
     try:
         import uno
     except ImportError:
@@ -294,6 +330,9 @@ def recalculate(path, profile_dir, convert_to=None):
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         doc = load(uno, desktop, path)
         try:
+            # Inputs typed in before recalculating: [sheet name, 1-based row, 1-based column, number].
+            for name, row, column, value in edits:
+                doc.Sheets.getByName(name).getCellByPosition(column - 1, row - 1).setValue(value)
             doc.calculateAll()
             if convert_to is not None:
                 doc.storeToURL(uno.systemPathToFileUrl(convert_to), (prop("FilterName", filter_of(convert_to)),))
@@ -375,6 +414,14 @@ def main(argv):
 
 def run_main(argv):
     convert_to = None
+    edits = []
+    if len(argv) >= 3 and argv[1] == "--set":
+        try:
+            edits = [(str(n), int(r), int(c), float(v)) for n, r, c, v in json.loads(argv[2])]
+        except (ValueError, TypeError):
+            print(json.dumps({"error": "--set takes JSON [[sheet, row, column, number], ...]"}))
+            return 2
+        argv = argv[:1] + argv[3:]
     if len(argv) >= 2 and argv[1] == "--convert":
         if len(argv) < 4:
             argv = []  # the usage line below
@@ -382,7 +429,7 @@ def run_main(argv):
             convert_to = os.path.abspath(argv[3])
             argv = argv[:1] + argv[2:3] + argv[4:]
     if len(argv) not in (2, 3):
-        print(json.dumps({"error": "usage: recalc.py [--convert BOOK OUT | BOOK] [PROFILE_DIR]"}))
+        print(json.dumps({"error": "usage: recalc.py [--convert BOOK OUT | [--set EDITS] BOOK] [PROFILE_DIR]"}))
         return 2
     path = os.path.abspath(argv[1])
     own_profile = len(argv) == 2
@@ -390,7 +437,7 @@ def run_main(argv):
     if os.environ.get("XLGRAD_WATCH_STDIN") == "1":
         watch_caller(profile_dir)
     try:
-        result = recalculate(path, profile_dir, convert_to)
+        result = recalculate(path, profile_dir, convert_to, edits)
     except Failure as e:
         print(json.dumps({"error": str(e)}))
         return e.code

@@ -7,7 +7,8 @@
 //   WorkbookLayout = { sheets: LayoutSheet[]; names: { [name]: { sheet, address } } }
 //                      (address: a cell `B3`, or for a column name a range `B3:B102`)
 //   LayoutSheet    = { name, cells: LayoutCell[], filled?: FilledColumn[],
-//                      columns?: widths (A, B, …), frozen?: { rows, cols }, hidden? }
+//                      columns?: widths (A, B, …), frozen?: { rows, cols }, hidden?,
+//                      charts?: LayoutChart[] (the loss over the steps, drawn from its cells) }
 //   LayoutCell     = { address: 'B3',
 //                      value?:   number | string | boolean   (a constant; strings are always text),
 //                      formula?: string     (no leading '='; references are defined names or
@@ -37,7 +38,8 @@ import { epochShape, epochSheet, numericCellsPerEpoch, updateRows, type EpochSha
 import { finalName, stepName } from './names.ts';
 import { planWorkbook, type BatchPlan, type Plan } from './plan.ts';
 import { batchesOf } from '../train.ts';
-import { rowsColumns, rowsSheet, trainingRef } from './rowsSheet.ts';
+import { rowsColumns, rowsSheet, trainingRef, TRAINING } from './rowsSheet.ts';
+import { lossTableSize, rowsLossChart, sheetsLossChart } from './lossChart.ts';
 import { runWorkbook } from './runWorkbook.ts';
 import { MAX_CELLS, MAX_ROWS_CELLS } from '../limits.ts';
 import { cellAddress } from '../spreadsheet/address.ts';
@@ -83,6 +85,23 @@ export interface LayoutSheet {
   columns?: number[];
   frozen?: { rows: number; cols: number };
   hidden?: boolean;
+  /** Charts drawn over the sheet from cells of the workbook (chartParts.ts writes them). */
+  charts?: LayoutChart[];
+}
+
+/**
+ * A line through the points (x, y) of two columns of cells, which the opening
+ * program draws from the cells themselves: change an input and it redraws.
+ */
+export interface LayoutChart {
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  /** The x values and the y values: ranges of one column, `A3:A102` on `sheet`, of the same length. */
+  x: { sheet: string; address: string };
+  y: { sheet: string; address: string };
+  /** Where it is drawn: its top-left cell (col 0 = A, row 1-based) and its size in columns and rows. */
+  at: { col: number; row: number; cols: number; rows: number };
 }
 
 export interface WorkbookLayout {
@@ -176,7 +195,9 @@ function sheetsLayout({ plan, numeric, numericCells }: PlannedLayout): WorkbookL
   const { config } = plan;
   const run = runWorkbook(plan);
   const layout: WorkbookLayout = { sheets: [], names: {} };
-  layout.sheets.push(inputsSheet(plan, run, layout.names, 'sheets'));
+  const inputs = inputsSheet(plan, run, layout.names, 'sheets');
+  sheetsLossChart(plan, run, inputs, layout.names);
+  layout.sheets.push(inputs);
   const shapes = new Map<BatchPlan, EpochShape>();
   for (const step of run.steps) {
     const shape = shapes.get(step.plan) ?? shapes.set(step.plan, epochShape(step.plan)).get(step.plan)!;
@@ -191,8 +212,10 @@ function rowsLayout(plan: Plan): WorkbookLayout {
   const { config } = plan;
   const run = runWorkbook(plan);
   const layout: WorkbookLayout = { sheets: [], names: {} };
-  layout.sheets.push(inputsSheet(plan, run, layout.names, 'rows'));
+  const inputs = inputsSheet(plan, run, layout.names, 'rows');
+  layout.sheets.push(inputs);
   layout.sheets.push(rowsSheet(plan, run, layout.names));
+  rowsLossChart(plan, inputs, layout.names, TRAINING, run.steps.length);
   // Against the engine's own float64 run the comparison would only repeat verify; against PyTorch it is the point.
   if (findFixture(config)) layout.sheets.push(comparisonSheet(plan, run, layout.names, trainingRef(plan)));
   layout.sheets.push(configSheet(config, layout.names));
@@ -203,7 +226,7 @@ function rowsLayout(plan: Plan): WorkbookLayout {
  * The most cells a sheets-layout workbook of `plan` writes, counted from the
  * plan as the sheets write them: per step sheet its headings, four cells per
  * forward or backward cell (label, formula, maths, note), three per update
- * row and the numeric table; the Inputs sheet; the Comparison sheet's eight
+ * row and the numeric table; the Inputs sheet and its table of losses; the Comparison sheet's eight
  * cells per row; and the config sheet.
  */
 export function sheetsCellCount(plan: Plan, numeric: boolean): { cells: number; rows: number; columns: number } {
@@ -223,8 +246,9 @@ export function sheetsCellCount(plan: Plan, numeric: boolean): { cells: number; 
   const steps = config.epochs * sizes.length;
   const data = config.x.length * (config.layers[0]! + config.layers.at(-1)!);
   const comparison = 8 * (steps * (1 + 2 * P) + P) + 20;
-  cells += 40 + 3 * (data + 2) + 4 * P + comparison + 2 + Math.ceil(JSON.stringify(config).length / 30_000);
-  rows = Math.max(rows, 30 + data + P, 6 + steps * (1 + 2 * P) + P);
+  const losses = lossTableSize(steps);
+  cells += 40 + 3 * (data + 2) + 4 * P + losses.cells + comparison + 2 + Math.ceil(JSON.stringify(config).length / 30_000);
+  rows = Math.max(rows, 30 + data + P, losses.rows, 6 + steps * (1 + 2 * P) + P);
   return { cells, rows, columns };
 }
 

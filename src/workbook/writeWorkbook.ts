@@ -11,6 +11,7 @@
 // exceljs is loaded through src/exceljs/excelJS.ts.
 
 import { excelJS as excel, type ExcelJS, type ExcelJSTypes } from '../exceljs/excelJS.ts';
+import { addCharts } from './chartParts.ts';
 import { fixZipDates } from './fixZipDates.ts';
 import { columnLetters, parseAddress, parseArea, referenceText } from '../spreadsheet/address.ts';
 import { filledCell, sheetCells, type CellStyle, type FilledColumn, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
@@ -126,7 +127,9 @@ export async function writeWorkbook(layout: WorkbookLayout, options: WriteOption
   const total = layout.sheets.length + 2;
   const report = (step: Progress['step'], done: number) => options.onProgress?.({ step, done, total });
   const sheetDone = (k: number) => report(k + 1 === layout.sheets.length ? 'zip' : 'sheet', k + 2);
-  return fixZipDates(stream ? await streamed(ExcelJS, layout, sheetDone) : await inMemory(ExcelJS, layout, sheetDone));
+  const bytes = stream ? await streamed(ExcelJS, layout, sheetDone) : await inMemory(ExcelJS, layout, sheetDone);
+  // exceljs has no charts: the layout's are added to its package (chartParts.ts), then every entry is dated alike.
+  return fixZipDates(await addCharts(bytes, layout));
 }
 
 type SheetDone = (index: number) => void;
