@@ -12,9 +12,14 @@ import './editor.css';
 import { deserialize, serialize, type Cell } from '@observablehq/notebook-kit';
 import { Tracker } from '../render/observe.ts';
 import { cellEditor, type CellEditor } from './cellEditor.ts';
+import { usePrecompiled, type CompiledCell } from './compileCell.ts';
+import { IMPORT, importLocal } from './imports.ts';
 import { Session, type CellEntry } from './session.ts';
 
-const embedded = JSON.parse(document.getElementById('notebook-source')!.textContent!) as { file: string; source: string };
+const embedded = JSON.parse(document.getElementById('notebook-source')!.textContent!) as { file: string; source: string; compiled?: Record<string, CompiledCell> };
+usePrecompiled(embedded.compiled ?? {});
+// The libraries the cells import start loading now, beside the runtime's setup, rather than when the first cell asks.
+for (const c of Object.values(embedded.compiled ?? {})) for (const m of c.body.matchAll(new RegExp(`${IMPORT}\\("([^"]+)"\\)`, 'g'))) void importLocal(m[1]).catch(() => {});
 const STORE = `xlgrad-notebook:${embedded.file}`;
 const root = document.querySelector('main')!;
 const tracker = new Tracker();
