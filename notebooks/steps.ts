@@ -7,10 +7,10 @@ import { ARTICLE, type Config } from '../src/config.ts';
 import { findFixture, type Fixture } from '../src/fixtures.ts';
 import { adjoint } from '../src/names.ts';
 import type { Network } from '../src/network.ts';
-import { networkOf, type EpochTrace, type Params } from '../src/trace.ts';
-import { evaluateLayout } from '../src/workbook/evaluateLayout.ts';
+import { inputsOf, networkOf, type EpochTrace, type Params } from '../src/trace.ts';
+import { prepareLayout } from '../src/workbook/evaluateLayout.ts';
 import { layoutWorkbook } from '../src/workbook/layout.ts';
-import { epochName } from '../src/workbook/names.ts';
+import { dataName, epochName } from '../src/workbook/names.ts';
 import { FIGURE_1 } from './cells/combination.ts';
 import { num } from './cells/format.ts';
 import { line, values } from './cells/formulas.ts';
@@ -107,20 +107,46 @@ export function pytorchColumn(fixture: Fixture | null, net: Network, config: Con
   return { grads: f32.grads.backprop, source: 'no recorded PyTorch run for these inputs: xlgrad\'s float32 emulation of PyTorch', recorded: false };
 }
 
-/** ∂L/∂θ as the workbook's formulas give it, for one epoch started at `params`, recalculated by fast-formula-parser. */
-export function workbookGradients(net: Network, config: Config, params: Params): { grads: Params; formulas: number } {
+// The workbook's formulas do not depend on the numbers typed: x, y and the
+// parameters entering the epoch are value cells of its Inputs sheet. So the
+// layout is made and its formulas scanned once per network and settings, and
+// each change recalculates the same formulas with new values in those cells.
+type WorkbookGradients = (params: Params, samples: Params[]) => { grads: Params; formulas: number };
+const workbooks = new WeakMap<Network, Map<string, WorkbookGradients>>();
+
+function workbookFor(net: Network, config: Config, params: Params): WorkbookGradients {
+  const key = JSON.stringify({ ...config, x: config.x.length, y: config.y.length, init: null, epochs: 1 });
+  let byKey = workbooks.get(net);
+  if (!byKey) workbooks.set(net, (byKey = new Map()));
+  let run = byKey.get(key);
+  if (run) return run;
   const layout = layoutWorkbook({ ...config, epochs: 1, init: { params } }, { numeric: false });
   const wanted = net.params.map((p) => epochName(adjoint(p), 1));
   // The gradients live on the epoch sheet and read the Inputs sheet; the rest need not be scanned.
   const sheets = layout.sheets.filter((s) => s.name === 'Inputs' || /^Epoch /.test(s.name));
-  const { names, cells } = evaluateLayout(sheets, layout.names, { only: wanted });
-  const grads: Params = {};
-  net.params.forEach((p, i) => {
-    const v = names[wanted[i]!];
-    grads[p] = typeof v === 'number' ? v : NaN;
-  });
-  const formulas = sheets.reduce((n, s) => n + s.cells.filter((c) => c.formula !== undefined && cells.has(`${s.name}!${c.address}`)).length, 0);
-  return { grads, formulas };
+  const recalculate = prepareLayout(sheets, layout.names, { only: wanted });
+  run = (at, samples) => {
+    const values: Params = {};
+    for (const p of net.params) values[epochName(p, 1)] = at[p]!;
+    samples.forEach((data, s) => {
+      for (const n of [...net.x, ...net.y]) values[dataName(n, s + 1, samples.length)] = data[n]!;
+    });
+    const { names, cells } = recalculate(values);
+    const grads: Params = {};
+    net.params.forEach((p, i) => {
+      const v = names[wanted[i]!];
+      grads[p] = typeof v === 'number' ? v : NaN;
+    });
+    const formulas = sheets.reduce((n, s) => n + s.cells.filter((c) => c.formula !== undefined && cells.has(`${s.name}!${c.address}`)).length, 0);
+    return { grads, formulas };
+  };
+  byKey.set(key, run);
+  return run;
+}
+
+/** ∂L/∂θ as the workbook's formulas give it, for one epoch started at `params`, recalculated by fast-formula-parser. */
+export function workbookGradients(net: Network, config: Config, params: Params): { grads: Params; formulas: number } {
+  return workbookFor(net, config, params)(params, config.x.map((_, s) => inputsOf(net, config, [s])));
 }
 
 /** The five-way table's data: backprop, symbolic, finite differences, PyTorch, the workbook. */
