@@ -18,9 +18,9 @@ import { gradientRows, type PytorchColumn } from './cells/gradients.ts';
 import type { PageState } from './cells/hash.ts';
 import { rawInputOf, type Checked, type RawInput } from './cells/input.ts';
 import { PLAYGROUND_DEFAULTS } from './cells/playground.ts';
-import { lossSlice } from './cells/slice.ts';
+import { lossSlice, type Slice } from './cells/slice.ts';
 import { epochDetail, paramsAt, type Training } from './cells/training.ts';
-import { sliceChart } from './cells/charts.ts';
+import { sliceSpec, sliceValues } from './cells/charts.ts';
 import type { Upload } from './cells/upload.ts';
 
 export const DEFAULT_INPUT: RawInput = rawInputOf(ARTICLE, 'article');
@@ -165,11 +165,41 @@ export function sgdStep(net: Network, t: Training, k: number, d: EpochTrace, c: 
   return { lr: c.lr, epoch: k, rows: net.params.map((p) => ({ param: p, before: d.params[p]!, grad: d.grads.backprop[p]!, after: after[p]! })) };
 }
 
-/** The loss along one parameter (the one asked for, else the first with a gradient), as a chart and its numbers. */
+/**
+ * The loss along one parameter (the one asked for, else the first with a
+ * gradient), as a chart and its numbers. The parameter and the chart's spec
+ * are known at once; the curve (165 evaluations of the graph) is computed the
+ * first time its points or numbers are read, which the chart does when it is
+ * drawn (on screen, or for printing): a slider moved elsewhere on the page
+ * does not pay for a slice no one sees.
+ */
 export function sliceOf(net: Network, params: Params, data: Params, c: Config, d: EpochTrace, wanted: string) {
   const p = net.params.includes(wanted) ? wanted : net.params.find((q) => d.grads.backprop[q] !== 0) ?? net.params[0]!;
-  const s = lossSlice(net, params, data, c.dtype, p, d.grads.backprop[p]!);
-  return { ...sliceChart(s), param: p, theta: s.theta, gradient: s.gradient, h: s.h, secantSlope: s.secantSlope, kinkNodes: s.kinkNodes, params: net.params };
+  let s: Slice | undefined, values: Slice['points'] | undefined;
+  const slice = () => (s ??= lossSlice(net, params, data, c.dtype, p, d.grads.backprop[p]!));
+  return {
+    spec: sliceSpec(p),
+    get values() {
+      return (values ??= sliceValues(slice()));
+    },
+    param: p,
+    get theta() {
+      return slice().theta;
+    },
+    get gradient() {
+      return slice().gradient;
+    },
+    get h() {
+      return slice().h;
+    },
+    get secantSlope() {
+      return slice().secantSlope;
+    },
+    get kinkNodes() {
+      return slice().kinkNodes;
+    },
+    params: net.params,
+  };
 }
 
 /** What the Download button builds. */
