@@ -180,7 +180,7 @@ const CLASS_COLOURS = { domain: ['class 0', 'class 1'], range: ['#1f4e8c', '#a34
  * gets wrong is drawn with a black ring).
  */
 export function boundaryChart(grid: DecisionGrid, title = 'The network’s p(class 1) over the input plane'): Chart {
-  const values = [
+  const values = () => [
     // Each cell drawn a fifth of a cell wider and taller, under its neighbours: without it, anti-aliasing leaves hairlines between cells.
     ...grid.cells.map((c) => ({ kind: 'cell', ...c, x1end: c.x1end + (c.x1end - c.x1) / 5, x2end: c.x2end + (c.x2end - c.x2) / 5 })),
     ...grid.points.map((d) => ({ kind: 'point', x1: d.x1, x2: d.x2, class: `class ${d.class}`, p: d.p, right: d.right ? 'right' : 'wrong' })),
@@ -216,5 +216,5 @@ export function boundaryChart(grid: DecisionGrid, title = 'The network’s p(cla
     ],
     resolve: { scale: { color: 'independent' } },
   };
-  return { spec, values };
+  return lazily(spec, values);
 }
