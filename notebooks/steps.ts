@@ -144,17 +144,37 @@ function workbookFor(net: Network, config: Config, params: Params): WorkbookGrad
   return run;
 }
 
-/** ∂L/∂θ as the workbook's formulas give it, for one epoch started at `params`, recalculated by fast-formula-parser. */
-export function workbookGradients(net: Network, config: Config, params: Params): { grads: Params; formulas: number } {
-  return workbookFor(net, config, params)(params, config.x.map((_, s) => inputsOf(net, config, [s])));
+/**
+ * ∂L/∂θ as the workbook's formulas give it, for one epoch started at
+ * `params`, recalculated by fast-formula-parser when first read: the five-way
+ * table reads it when it is drawn (on screen, or for printing), so the formula
+ * engine does not run for a table no one sees.
+ */
+export function workbookGradients(net: Network, config: Config, params: Params): { readonly grads: Params; readonly formulas: number } {
+  let result: { grads: Params; formulas: number } | undefined;
+  const get = () => (result ??= workbookFor(net, config, params)(params, config.x.map((_, s) => inputsOf(net, config, [s]))));
+  return {
+    get grads() {
+      return get().grads;
+    },
+    get formulas() {
+      return get().formulas;
+    },
+  };
 }
 
 /** The five-way table's data: backprop, symbolic, finite differences, PyTorch, the workbook. */
-export function fiveWays(d: EpochTrace, py: PytorchColumn, wb: { grads: Params; formulas: number }, c: Config) {
+export function fiveWays(d: EpochTrace, py: PytorchColumn, wb: { readonly grads: Params; readonly formulas: number }, c: Config) {
+  // Read when the table is drawn: the workbook column is recalculated then (workbookGradients).
+  let rows: ReturnType<typeof gradientRows> | undefined;
   return {
-    rows: gradientRows(d, py, wb.grads),
+    get rows() {
+      return (rows ??= gradientRows(d, py, wb.grads));
+    },
     pytorch: py.source,
-    workbook: `the ${wb.formulas} workbook formulas these gradients need, recalculated in the browser by fast-formula-parser (float64, as a spreadsheet computes)`,
+    get workbook() {
+      return `the ${wb.formulas} workbook formulas these gradients need, recalculated in the browser by fast-formula-parser (float64, as a spreadsheet computes)`;
+    },
     dtype: c.dtype,
   };
 }

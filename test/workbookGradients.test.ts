@@ -54,4 +54,15 @@ describe('workbookGradients(net, config, params)', () => {
     expect(differing).toEqual(['b4_e1', 'b5_e1', 'w8_e1', 'x_1', 'y_1']);
     for (const name of differing) expect(filled).toContain(name);
   });
+
+  it('workbookGradients(…) lays out and recalculates nothing until its gradients are read', () => {
+    const net = networkFor()(ARTICLE);
+    const read: string[] = [];
+    // The parameters behind a proxy that notes every read.
+    const params = new Proxy(articleFixture.epochs[0]!.params as Record<string, number>, { get: (t, k) => (read.push(String(k)), t[k as string]) });
+    const column = workbookGradients(net, ARTICLE, params);
+    expect(read).toEqual([]);
+    expect(Math.abs(column.grads.w8! - articleFixture.epochs[0]!.grads.w8)).toBeLessThan(1e-6);
+    expect(read).toContain('w8');
+  });
 });
