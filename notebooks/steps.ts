@@ -7,10 +7,10 @@ import { ARTICLE, type Config } from '../src/config.ts';
 import { findFixture, type Fixture } from '../src/fixtures.ts';
 import { adjoint } from '../src/names.ts';
 import type { Network } from '../src/network.ts';
-import { networkOf, type EpochTrace, type Params } from '../src/trace.ts';
-import { evaluateLayout } from '../src/workbook/evaluateLayout.ts';
+import { inputsOf, networkOf, type EpochTrace, type Params } from '../src/trace.ts';
+import { prepareLayout } from '../src/workbook/evaluateLayout.ts';
 import { layoutWorkbook } from '../src/workbook/layout.ts';
-import { epochName } from '../src/workbook/names.ts';
+import { dataName, epochName } from '../src/workbook/names.ts';
 import { FIGURE_1 } from './cells/combination.ts';
 import { num } from './cells/format.ts';
 import { line, values } from './cells/formulas.ts';
@@ -18,9 +18,9 @@ import { gradientRows, type PytorchColumn } from './cells/gradients.ts';
 import type { PageState } from './cells/hash.ts';
 import { rawInputOf, type Checked, type RawInput } from './cells/input.ts';
 import { PLAYGROUND_DEFAULTS } from './cells/playground.ts';
-import { lossSlice } from './cells/slice.ts';
+import { lossSlice, type Slice } from './cells/slice.ts';
 import { epochDetail, paramsAt, type Training } from './cells/training.ts';
-import { sliceChart } from './cells/charts.ts';
+import { sliceSpec, sliceValues } from './cells/charts.ts';
 import type { Upload } from './cells/upload.ts';
 
 export const DEFAULT_INPUT: RawInput = rawInputOf(ARTICLE, 'article');
@@ -107,28 +107,74 @@ export function pytorchColumn(fixture: Fixture | null, net: Network, config: Con
   return { grads: f32.grads.backprop, source: 'no recorded PyTorch run for these inputs: xlgrad\'s float32 emulation of PyTorch', recorded: false };
 }
 
-/** ∂L/∂θ as the workbook's formulas give it, for one epoch started at `params`, recalculated by fast-formula-parser. */
-export function workbookGradients(net: Network, config: Config, params: Params): { grads: Params; formulas: number } {
+// The workbook's formulas do not depend on the numbers typed: x, y and the
+// parameters entering the epoch are value cells of its Inputs sheet. So the
+// layout is made and its formulas scanned once per network and settings, and
+// each change recalculates the same formulas with new values in those cells.
+type WorkbookGradients = (params: Params, samples: Params[]) => { grads: Params; formulas: number };
+const workbooks = new WeakMap<Network, Map<string, WorkbookGradients>>();
+
+function workbookFor(net: Network, config: Config, params: Params): WorkbookGradients {
+  const key = JSON.stringify({ ...config, x: config.x.length, y: config.y.length, init: null, epochs: 1 });
+  let byKey = workbooks.get(net);
+  if (!byKey) workbooks.set(net, (byKey = new Map()));
+  let run = byKey.get(key);
+  if (run) return run;
   const layout = layoutWorkbook({ ...config, epochs: 1, init: { params } }, { numeric: false });
   const wanted = net.params.map((p) => epochName(adjoint(p), 1));
   // The gradients live on the epoch sheet and read the Inputs sheet; the rest need not be scanned.
   const sheets = layout.sheets.filter((s) => s.name === 'Inputs' || /^Epoch /.test(s.name));
-  const { names, cells } = evaluateLayout(sheets, layout.names, { only: wanted });
-  const grads: Params = {};
-  net.params.forEach((p, i) => {
-    const v = names[wanted[i]!];
-    grads[p] = typeof v === 'number' ? v : NaN;
-  });
-  const formulas = sheets.reduce((n, s) => n + s.cells.filter((c) => c.formula !== undefined && cells.has(`${s.name}!${c.address}`)).length, 0);
-  return { grads, formulas };
+  const recalculate = prepareLayout(sheets, layout.names, { only: wanted });
+  run = (at, samples) => {
+    const values: Params = {};
+    for (const p of net.params) values[epochName(p, 1)] = at[p]!;
+    samples.forEach((data, s) => {
+      for (const n of [...net.x, ...net.y]) values[dataName(n, s + 1, samples.length)] = data[n]!;
+    });
+    const { names, cells } = recalculate(values);
+    const grads: Params = {};
+    net.params.forEach((p, i) => {
+      const v = names[wanted[i]!];
+      grads[p] = typeof v === 'number' ? v : NaN;
+    });
+    const formulas = sheets.reduce((n, s) => n + s.cells.filter((c) => c.formula !== undefined && cells.has(`${s.name}!${c.address}`)).length, 0);
+    return { grads, formulas };
+  };
+  byKey.set(key, run);
+  return run;
+}
+
+/**
+ * ∂L/∂θ as the workbook's formulas give it, for one epoch started at
+ * `params`, recalculated by fast-formula-parser when first read: the five-way
+ * table reads it when it is drawn (on screen, or for printing), so the formula
+ * engine does not run for a table no one sees.
+ */
+export function workbookGradients(net: Network, config: Config, params: Params): { readonly grads: Params; readonly formulas: number } {
+  let result: { grads: Params; formulas: number } | undefined;
+  const get = () => (result ??= workbookFor(net, config, params)(params, config.x.map((_, s) => inputsOf(net, config, [s]))));
+  return {
+    get grads() {
+      return get().grads;
+    },
+    get formulas() {
+      return get().formulas;
+    },
+  };
 }
 
 /** The five-way table's data: backprop, symbolic, finite differences, PyTorch, the workbook. */
-export function fiveWays(d: EpochTrace, py: PytorchColumn, wb: { grads: Params; formulas: number }, c: Config) {
+export function fiveWays(d: EpochTrace, py: PytorchColumn, wb: { readonly grads: Params; readonly formulas: number }, c: Config) {
+  // Read when the table is drawn: the workbook column is recalculated then (workbookGradients).
+  let rows: ReturnType<typeof gradientRows> | undefined;
   return {
-    rows: gradientRows(d, py, wb.grads),
+    get rows() {
+      return (rows ??= gradientRows(d, py, wb.grads));
+    },
     pytorch: py.source,
-    workbook: `the ${wb.formulas} workbook formulas these gradients need, recalculated in the browser by fast-formula-parser (float64, as a spreadsheet computes)`,
+    get workbook() {
+      return `the ${wb.formulas} workbook formulas these gradients need, recalculated in the browser by fast-formula-parser (float64, as a spreadsheet computes)`;
+    },
     dtype: c.dtype,
   };
 }
@@ -139,11 +185,41 @@ export function sgdStep(net: Network, t: Training, k: number, d: EpochTrace, c: 
   return { lr: c.lr, epoch: k, rows: net.params.map((p) => ({ param: p, before: d.params[p]!, grad: d.grads.backprop[p]!, after: after[p]! })) };
 }
 
-/** The loss along one parameter (the one asked for, else the first with a gradient), as a chart and its numbers. */
+/**
+ * The loss along one parameter (the one asked for, else the first with a
+ * gradient), as a chart and its numbers. The parameter and the chart's spec
+ * are known at once; the curve (165 evaluations of the graph) is computed the
+ * first time its points or numbers are read, which the chart does when it is
+ * drawn (on screen, or for printing): a slider moved elsewhere on the page
+ * does not pay for a slice no one sees.
+ */
 export function sliceOf(net: Network, params: Params, data: Params, c: Config, d: EpochTrace, wanted: string) {
   const p = net.params.includes(wanted) ? wanted : net.params.find((q) => d.grads.backprop[q] !== 0) ?? net.params[0]!;
-  const s = lossSlice(net, params, data, c.dtype, p, d.grads.backprop[p]!);
-  return { ...sliceChart(s), param: p, theta: s.theta, gradient: s.gradient, h: s.h, secantSlope: s.secantSlope, kinkNodes: s.kinkNodes, params: net.params };
+  let s: Slice | undefined, values: Slice['points'] | undefined;
+  const slice = () => (s ??= lossSlice(net, params, data, c.dtype, p, d.grads.backprop[p]!));
+  return {
+    spec: sliceSpec(p),
+    get values() {
+      return (values ??= sliceValues(slice()));
+    },
+    param: p,
+    get theta() {
+      return slice().theta;
+    },
+    get gradient() {
+      return slice().gradient;
+    },
+    get h() {
+      return slice().h;
+    },
+    get secantSlope() {
+      return slice().secantSlope;
+    },
+    get kinkNodes() {
+      return slice().kinkNodes;
+    },
+    params: net.params,
+  };
 }
 
 /** What the Download button builds. */

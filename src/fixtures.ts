@@ -48,6 +48,10 @@ export const fixtures: Fixture[] = recorded.map((f) => ({ ...(f as unknown as Fi
 
 /** The recorded fixture whose configuration equals `config` (same net, data, init, lr, dtype; at least as many epochs). */
 export function findFixture(config: Config): Fixture | undefined {
-  const key = (c: Config) => JSON.stringify({ ...c, epochs: 0 });
-  return fixtures.find((f) => key(f.config) === key(config) && f.config.epochs >= config.epochs);
+  const wanted = keyOf(config);
+  return fixtures.find((f, i) => (fixtureKeys[i] ??= keyOf(f.config)) === wanted && f.config.epochs >= config.epochs);
 }
+
+// Everything but the epochs; the recordings' keys are made once (the notebook asks on every input change).
+const keyOf = (c: Config) => JSON.stringify({ ...c, epochs: 0 });
+const fixtureKeys: string[] = [];

@@ -39,16 +39,28 @@ export interface AdamScalars<T> {
   bc2Sqrt: T;
 }
 
+// Double-double products for powRounded, written to two scratch numbers
+// rather than returned as pairs: Adam asks for two powers every step, and
+// allocation-free arithmetic keeps a training run from making garbage.
+let hi = 0, lo = 0;
+
 /** Dekker's exact product: a·b = hi + lo, with no fused multiply-add needed. */
-function twoProduct(a: number, b: number): [number, number] {
+function twoProduct(a: number, b: number): void {
   const p = a * b;
-  const split = (v: number) => {
-    const c = 134217729 * v;
-    const hi = c - (c - v);
-    return [hi, v - hi] as const;
-  };
-  const [ah, al] = split(a), [bh, bl] = split(b);
-  return [p, ((ah * bh - p) + ah * bl + al * bh) + al * bl];
+  const ca = 134217729 * a, cb = 134217729 * b;
+  const ah = ca - (ca - a), bh = cb - (cb - b);
+  const al = a - ah, bl = b - bh;
+  hi = p;
+  lo = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+}
+
+/** (ah + al)·(bh + bl) in double-double, as hi + lo. */
+function ddMul(ah: number, al: number, bh: number, bl: number): void {
+  twoProduct(ah, bh);
+  const p = hi, err = lo + (ah * bl + al * bh);
+  const h = p + err;
+  hi = h;
+  lo = err - (h - p);
 }
 
 /**
@@ -62,15 +74,17 @@ function twoProduct(a: number, b: number): [number, number] {
 export function powRounded(b: number, k: number): number {
   if (!Number.isInteger(k) || k < 0 || !Number.isFinite(b)) return b ** k;
   let rh = 1, rl = 0, xh = b, xl = 0;
-  const mul = (ah: number, al: number, bh: number, bl: number): [number, number] => {
-    const [p, e] = twoProduct(ah, bh);
-    const err = e + (ah * bl + al * bh);
-    const h = p + err;
-    return [h, err - (h - p)];
-  };
   for (let n = k; n > 0; n = Math.floor(n / 2)) {
-    if (n % 2) [rh, rl] = mul(rh, rl, xh, xl);
-    if (n > 1) [xh, xl] = mul(xh, xl, xh, xl);
+    if (n % 2) {
+      ddMul(rh, rl, xh, xl);
+      rh = hi;
+      rl = lo;
+    }
+    if (n > 1) {
+      ddMul(xh, xl, xh, xl);
+      xh = hi;
+      xl = lo;
+    }
   }
   return rh + rl;
 }

@@ -2,7 +2,9 @@
 // The editor's cells headless: Notebook Kit files deserialized, transpiled and
 // run on @observablehq/runtime in jsdom, with the page's builtins only.
 
-import { deserialize, serialize } from '@observablehq/notebook-kit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize, toCell } from '@observablehq/notebook-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import article from '../fixtures/pytorch/article.json' with { type: 'json' };
 import { localizeImports } from '../notebooks/editor/imports.ts';
@@ -122,5 +124,36 @@ describe('localizeImports(body)', () => {
   it('replaces import() calls found by parsing, not text inside strings', () => {
     const body = 'async () => {\nconst {trace} = await import("xlgrad").then((m) => m);\nreturn "import(\\"x\\")";\n}';
     expect(localizeImports(body)).toBe('async () => {\nconst {trace} = await __xlgradImport("xlgrad").then((m) => m);\nreturn "import(\\"x\\")";\n}');
+  });
+});
+
+describe('compiledCells(source) and usePrecompiled(table)', () => {
+  it('compiledCells(article) compiles every cell of the article, as the build embeds them', async () => {
+    const { compiledCells } = await import('../notebooks/editor/pages.ts');
+    const { cellKey } = await import('../notebooks/editor/compileCell.ts');
+    const source = readFileSync(join(import.meta.dirname, '../notebooks/article.html'), 'utf8');
+    const table = await compiledCells(source);
+    const cells = deserialize(source).cells;
+    expect(Object.keys(table).sort()).toEqual(cells.map(cellKey).sort());
+    // The cell `const training = train(net, config)`: its inputs, and its one output.
+    const training = table[cellKey(cells.find((c) => c.value.trim() === 'const training = train(net, config)')!)]!;
+    expect([training.inputs, training.output, training.outputs]).toEqual([['train', 'net', 'config'], undefined, ['training']]);
+    // Imports are pointed at the page's own modules.
+    const importing = cells.filter((c) => c.value.includes('from "xlgrad/notebook"'));
+    expect(importing.length).toBeGreaterThan(0);
+    for (const c of importing) expect(table[cellKey(c)]!.body).toContain('await __xlgradImport("xlgrad/notebook")');
+  });
+
+  it('a cell whose source is in the table runs the table\'s code; an edited cell is compiled again', async () => {
+    const { cellKey, usePrecompiled } = await import('../notebooks/editor/compileCell.ts');
+    const probe = toCell({ id: 1, value: 'const probe = 1' });
+    // A stand-in for the build's output that differs from the source, so the test can tell which one ran.
+    usePrecompiled({ [cellKey(probe)]: { body: '() => {\nconst probe = 2;\nreturn {probe};\n}', inputs: [], outputs: ['probe'], autodisplay: false } });
+    const s = open(`
+      <script id="1" type="module">const probe = 1</script>
+      <script id="2" type="module">probe * 10</script>`);
+    expect((await shown(s))[2]).toBe('20');
+    s.update(1, 'const probe = 3');
+    expect((await shown(s))[2]).toBe('30');
   });
 });

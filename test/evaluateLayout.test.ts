@@ -4,7 +4,7 @@ import { Graph } from '../src/graph.ts';
 import { opNames, ops } from '../src/ops.ts';
 import { print } from '../src/print.ts';
 import { preset } from '../src/presets.ts';
-import { evaluateLayout, type SheetInput } from '../src/workbook/evaluateLayout.ts';
+import { evaluateLayout, prepareLayout, type SheetInput } from '../src/workbook/evaluateLayout.ts';
 import { layoutWorkbook } from '../src/workbook/layout.ts';
 
 const plain = (r: ReturnType<typeof evaluateLayout>) => Object.fromEntries(r.cells);
@@ -33,6 +33,20 @@ describe('evaluateLayout', () => {
     const r = evaluateLayout(sheets, { lr: { sheet: 'Inputs', address: '$B$1' } });
     expect(plain(r)['Epoch 1!C6']).toBe(8);
     expect(r.names).toEqual({ lr: 0.01, x_1: 3, w1_e1: 4 });
+  });
+
+  it('prepareLayout(sheets, names)(values) recalculates with new numbers in named value cells, each call from the sheets\' own otherwise', () => {
+    const sheets: SheetInput[] = [
+      { name: 'Inputs', cells: { B1: { value: 0.01 }, B2: { value: 3, name: 'x_1' }, B3: { value: 5, name: 'w1_e1' } } },
+      { name: 'Epoch 1', cells: { C5: { formula: 'lr*100+x_1*w1_e1', name: 'z1_e1' }, C6: { formula: 'z1_e1*2', name: 'L_e1' } } },
+    ];
+    const recalculate = prepareLayout(sheets, { lr: { sheet: 'Inputs', address: '$B$1' } }, { only: ['L_e1'] });
+    // 2 · (0.01 · 100 + 3 · 5) = 32; with x_1 = 4: 2 · (1 + 20) = 42; with lr = 0.02 and w1_e1 = −1: 2 · (2 + 3 · −1) = −2.
+    expect(recalculate().names).toEqual({ L_e1: 32 });
+    expect(recalculate({ x_1: 4 }).names).toEqual({ L_e1: 42 });
+    expect(recalculate({ lr: 0.02, w1_e1: -1 }).names).toEqual({ L_e1: -2 });
+    expect(recalculate().cells.get('Inputs!B2')).toBe(3);
+    expect(() => recalculate({ z1_e1: 1 })).toThrow('prepareLayout: z1_e1 names no value cell of this workbook');
   });
 
   it('evaluateLayout(sheets) evaluates a cell referring forwards and a chain of 5,000 cells without recursion', () => {

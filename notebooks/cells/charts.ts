@@ -91,16 +91,34 @@ export function lossChart(t: Training, selected: number, log = false, title = 'L
   return { spec, values };
 }
 
+/**
+ * A chart whose points are made the first time they are read, which the page
+ * does when it draws the chart (on screen, or for printing): thousands of
+ * points for a chart off screen cost nothing while a slider moves.
+ */
+function lazily<T>(spec: Spec, make: () => T[]): Chart<T> {
+  let values: T[] | undefined;
+  return {
+    spec,
+    get values() {
+      return (values ??= make());
+    },
+  };
+}
+
 export function trajectoryChart(t: Training, net: Network): Chart<{ epoch: number; param: string; value: number }> {
   const P = net.params.length;
-  const values: { epoch: number; param: string; value: number }[] = [];
-  // Row e − 1 holds the parameters entering epoch e; row `epochs` the final ones.
-  for (const e of sampled(t.epochs + 1)) {
-    net.params.forEach((param, i) => {
-      const value = t.params[(e - 1) * P + i]!;
-      if (Number.isFinite(value)) values.push({ epoch: e, param, value });
-    });
-  }
+  const values = () => {
+    const list: { epoch: number; param: string; value: number }[] = [];
+    // Row e − 1 holds the parameters entering epoch e; row `epochs` the final ones.
+    for (const e of sampled(t.epochs + 1)) {
+      net.params.forEach((param, i) => {
+        const value = t.params[(e - 1) * P + i]!;
+        if (Number.isFinite(value)) list.push({ epoch: e, param, value });
+      });
+    }
+    return list;
+  };
   const spec = {
     ...base('Parameter trajectories', ['the value entering each epoch;', 'the last point is after the final update']),
     mark: { type: 'line', point: t.epochs <= 30, strokeWidth: 1.5 },
@@ -110,7 +128,7 @@ export function trajectoryChart(t: Training, net: Network): Chart<{ epoch: numbe
       color: { field: 'param', type: 'nominal', title: null, sort: net.params, scale: { scheme: 'tableau20' }, legend: { orient: 'right', columns: 1 } },
     },
   };
-  return { spec, values };
+  return lazily(spec, values);
 }
 
 /** The tangent segment shortened where it would leave the curve's range, so the y axis fits the curve. */
@@ -123,13 +141,16 @@ function clipped(s: Slice, lo: number, hi: number): Slice['points'] {
 }
 
 export function sliceChart(s: Slice): Chart<Slice['points'][number]> {
-  const curve = s.points.filter((p) => p.series === 'L(θ)' && Number.isFinite(p.L)).map((p) => p.L);
-  const lo = Math.min(...curve), hi = Math.max(...curve), pad = (hi - lo) * 0.1 || 0.5;
+  return { spec: sliceSpec(s.param), values: sliceValues(s) };
+}
+
+/** The slice chart's spec, which depends only on the parameter (so the page can place the chart before computing the curve). */
+export function sliceSpec(param: string): Spec {
   const series = { domain: ['L(θ)', 'tangent (backprop)', 'secant (finite difference)'] };
-  const spec = {
-    ...base(`L as a function of ${s.param}`, ['every other parameter held']),
+  return {
+    ...base(`L as a function of ${param}`, ['every other parameter held']),
     encoding: {
-      x: { field: 'theta', type: 'quantitative', title: s.param, scale: { zero: false, nice: false }, axis: { tickCount: 8 } },
+      x: { field: 'theta', type: 'quantitative', title: param, scale: { zero: false, nice: false }, axis: { tickCount: 8 } },
       y: { field: 'L', type: 'quantitative', title: 'L', scale: { zero: false } },
       color: { field: 'series', type: 'nominal', title: null, scale: { ...series, range: ['#222', '#e15759', '#59a14f'] }, legend: { orient: 'top' } },
       strokeDash: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top' }, scale: { ...series, range: [[1, 0], [1, 0], [6, 3]] } },
@@ -139,7 +160,13 @@ export function sliceChart(s: Slice): Chart<Slice['points'][number]> {
       { transform: [{ filter: "datum.series != 'L(θ)'" }], mark: { type: 'point', filled: true, size: 40 } },
     ],
   };
-  return { spec, values: clipped(s, lo - pad, hi + pad).filter((p) => Number.isFinite(p.L) && Number.isFinite(p.theta)) };
+}
+
+/** The slice's points as drawn: the tangent clipped to the curve's range (padded by a tenth), non-finite points left out. */
+export function sliceValues(s: Slice): Slice['points'] {
+  const curve = s.points.filter((p) => p.series === 'L(θ)' && Number.isFinite(p.L)).map((p) => p.L);
+  const lo = Math.min(...curve), hi = Math.max(...curve), pad = (hi - lo) * 0.1 || 0.5;
+  return clipped(s, lo - pad, hi + pad).filter((p) => Number.isFinite(p.L) && Number.isFinite(p.theta));
 }
 
 // The decision boundary's colours: class 0 blue, class 1 orange, as a diverging
@@ -153,7 +180,7 @@ const CLASS_COLOURS = { domain: ['class 0', 'class 1'], range: ['#1f4e8c', '#a34
  * gets wrong is drawn with a black ring).
  */
 export function boundaryChart(grid: DecisionGrid, title = 'The network’s p(class 1) over the input plane'): Chart {
-  const values = [
+  const values = () => [
     // Each cell drawn a fifth of a cell wider and taller, under its neighbours: without it, anti-aliasing leaves hairlines between cells.
     ...grid.cells.map((c) => ({ kind: 'cell', ...c, x1end: c.x1end + (c.x1end - c.x1) / 5, x2end: c.x2end + (c.x2end - c.x2) / 5 })),
     ...grid.points.map((d) => ({ kind: 'point', x1: d.x1, x2: d.x2, class: `class ${d.class}`, p: d.p, right: d.right ? 'right' : 'wrong' })),
@@ -189,5 +216,5 @@ export function boundaryChart(grid: DecisionGrid, title = 'The network’s p(cla
     ],
     resolve: { scale: { color: 'independent' } },
   };
-  return { spec, values };
+  return lazily(spec, values);
 }

@@ -129,17 +129,30 @@ export function decisionGrid(net: Network, config: Config, params: Params, size 
   };
   const extent: DecisionGrid['extent'] = [span(0), span(1)];
   const step = extent.map(([a, b]) => (b - a) / size);
-  const cells: DecisionGrid['cells'] = [];
-  for (let j = 0; j < size; j++) {
-    for (let i = 0; i < size; i++) {
-      const x1 = extent[0][0] + i * step[0]!, x2 = extent[1][0] + j * step[1]!;
-      cells.push({ x1, x2, x1end: x1 + step[0]!, x2end: x2 + step[1]!, p: p(x1 + step[0]! / 2, x2 + step[1]! / 2) });
+  // The size × size evaluations are made when the cells are first read (the picture does, when drawn): the accuracy needs only the points.
+  let cells: DecisionGrid['cells'] | undefined;
+  const grid = () => {
+    const list: DecisionGrid['cells'] = [];
+    for (let j = 0; j < size; j++) {
+      for (let i = 0; i < size; i++) {
+        const x1 = extent[0][0] + i * step[0]!, x2 = extent[1][0] + j * step[1]!;
+        list.push({ x1, x2, x1end: x1 + step[0]!, x2end: x2 + step[1]!, p: p(x1 + step[0]! / 2, x2 + step[1]! / 2) });
+      }
     }
-  }
+    return list;
+  };
   const points = config.x.map((x, n) => {
     const q = p(x[0]!, x[1]!);
     const cls = config.y[n]![0]!;
     return { x1: x[0]!, x2: x[1]!, class: cls, p: q, right: q > 0.5 === (cls === 1) };
   });
-  return { extent, size, cells, points, accuracy: points.filter((d) => d.right).length / points.length };
+  return {
+    extent,
+    size,
+    get cells() {
+      return (cells ??= grid());
+    },
+    points,
+    accuracy: points.filter((d) => d.right).length / points.length,
+  };
 }

@@ -6,9 +6,10 @@
 
 import type { Module, Observer, Variable } from '@observablehq/runtime';
 import { Inspector } from '@observablehq/inspector';
-import { transpile, type Cell } from '@observablehq/notebook-kit';
+import type { Cell } from '@observablehq/notebook-kit';
 import { input } from './builtins.ts';
-import { IMPORT, importLocal, localizeImports } from './imports.ts';
+import { compiled } from './compileCell.ts';
+import { IMPORT, importLocal } from './imports.ts';
 
 /** Told when a cell starts and finishes computing (the page's tracker). */
 export interface CellHooks {
@@ -58,10 +59,9 @@ export function showError(out: HTMLElement, error: unknown): void {
 
 /** The transpiled cell as a function, or the syntax error that stops it. */
 function compile(cell: Cell) {
-  const t = transpile(cell);
-  const body = localizeImports(t.body);
-  const fn = new Function(IMPORT, `return (${body});`)(importLocal) as (...args: unknown[]) => unknown;
-  return { ...t, fn };
+  const c = compiled(cell);
+  const fn = new Function(IMPORT, `return (${c.body});`)(importLocal) as (...args: unknown[]) => unknown;
+  return { ...c, fn };
 }
 
 /**

@@ -11,10 +11,15 @@ import '../style.css';
 import './editor.css';
 import { deserialize, serialize, type Cell } from '@observablehq/notebook-kit';
 import { Tracker } from '../render/observe.ts';
-import { cellEditor, type CellEditor } from './cellEditor.ts';
+import type { CellEditor } from './cellEditor.ts';
+import { usePrecompiled, type CompiledCell } from './compileCell.ts';
+import { IMPORT, importLocal } from './imports.ts';
 import { Session, type CellEntry } from './session.ts';
 
-const embedded = JSON.parse(document.getElementById('notebook-source')!.textContent!) as { file: string; source: string };
+const embedded = JSON.parse(document.getElementById('notebook-source')!.textContent!) as { file: string; source: string; compiled?: Record<string, CompiledCell> };
+usePrecompiled(embedded.compiled ?? {});
+// The libraries the cells import start loading now, beside the runtime's setup, rather than when the first cell asks.
+for (const c of Object.values(embedded.compiled ?? {})) for (const m of c.body.matchAll(new RegExp(`${IMPORT}\\("([^"]+)"\\)`, 'g'))) void importLocal(m[1]).catch(() => {});
 const STORE = `xlgrad-notebook:${embedded.file}`;
 const root = document.querySelector('main')!;
 const tracker = new Tracker();
@@ -88,27 +93,34 @@ const firstLine = (source: string) => source.split('\n').filter((l) => !l.trim()
 
 function addAfter(id: number | undefined, mode: Cell['mode'] = 'js'): void {
   const e = session.insert(id, mode);
-  decorate(e);
+  const opened = decorate(e);
   persist();
-  editors.get(e.cell.id)?.focus();
+  void opened?.then((ed) => ed.focus());
 }
 
-/** The controls around a cell: its editor (open when pinned), run, add, move, delete. */
-function decorate(e: CellEntry): void {
+// CodeMirror and its languages are a third of the page's script: they load
+// with the first editor opened, so a reader who only reads never waits for them.
+let editorModule: Promise<typeof import('./cellEditor.ts')> | undefined;
+const loadEditor = () => (editorModule ??= import('./cellEditor.ts'));
+
+/** The controls around a cell: its editor (open when pinned), run, add, move, delete. Gives the pinned cell's editor once made. */
+function decorate(e: CellEntry): Promise<CellEditor> | undefined {
   const id = e.cell.id;
   const tools = document.createElement('div');
   tools.className = 'cell-tools';
   const holder = document.createElement('div');
   holder.className = 'cell-source';
-  let ed: CellEditor | undefined;
+  let ed: Promise<CellEditor> | undefined;
   const open = () => {
-    if (!ed) {
-      ed = cellEditor(holder, e.cell.value, e.cell.mode, () => run(id));
-      editors.set(id, ed);
-    }
+    ed ??= loadEditor().then(({ cellEditor }) => {
+      const made = cellEditor(holder, e.cell.value, e.cell.mode, () => run(id));
+      editors.set(id, made);
+      return made;
+    });
     holder.hidden = false;
     e.el.classList.add('editing');
     edit.setAttribute('aria-expanded', 'true');
+    return ed;
   };
   const close = () => {
     holder.hidden = true;
@@ -138,7 +150,7 @@ function decorate(e: CellEntry): void {
   holder.hidden = true;
   e.el.prepend(tools);
   e.el.append(peek, holder);
-  if (e.cell.pinned) open();
+  return e.cell.pinned ? open() : undefined;
 }
 
 function save(): void {

@@ -13,11 +13,36 @@ interface ForwardValue {
   hidden: number;
 }
 
-/** One row per quantity, one column per shown epoch (dead ReLU inputs greyed). */
+/**
+ * One row per quantity, one column per shown epoch (dead ReLU inputs greyed).
+ * While the quantities and the epochs shown stay, a change rewrites only the
+ * cells that differ, which keeps a slider cheap; otherwise the table is built anew.
+ */
 export function renderForward(el: HTMLElement, f: ForwardValue): void {
+  const shape = JSON.stringify([f.columns, f.rows.map((r) => [r.epoch, r.selected]), f.hidden]);
+  const body = el.dataset.shape === shape ? el.querySelector('tbody') : null;
+  if (body) {
+    f.columns.forEach((name, i) => {
+      const cells = body.rows[i]!.cells;
+      f.rows.forEach((r, j) => {
+        const td = cells[j + 1]!;
+        const text = num(r.values[i]!), cls = forwardClass(r, name);
+        if (td.textContent !== text) td.textContent = text;
+        if (td.className !== cls) td.className = cls;
+      });
+    });
+    return;
+  }
+  buildForward(el, f);
+  el.dataset.shape = shape;
+}
+
+const forwardClass = (r: ForwardValue['rows'][number], name: string) => `${r.dead.includes(name) ? 'dead' : ''}${r.selected ? ' selected' : ''}`;
+
+function buildForward(el: HTMLElement, f: ForwardValue): void {
   const head = f.rows.map((r) => `<th class="${r.selected ? 'selected' : ''}">epoch ${r.epoch}</th>`).join('');
   const body = f.columns.map((name, i) => {
-    const cells = f.rows.map((r) => `<td class="${r.dead.includes(name) ? 'dead' : ''}${r.selected ? ' selected' : ''}">${esc(num(r.values[i]!))}</td>`).join('');
+    const cells = f.rows.map((r) => `<td class="${forwardClass(r, name)}">${esc(num(r.values[i]!))}</td>`).join('');
     return `<tr class="${name === 'L' ? 'loss' : ''}"><th scope="row">${sym(name)}</th>${cells}</tr>`;
   }).join('');
   const note = f.hidden > 0 ? `<p class="note">${f.hidden.toLocaleString('en-US')} more epochs are in the charts below; pick any epoch with the slider above.</p>` : '';

@@ -28,9 +28,13 @@ function line(d: DerivativeTex): string {
 }
 
 export function renderDerivatives(el: HTMLElement, list: DerivativeTex[]): void {
+  // The page groups the lines (adjoints through the network, then the
+  // parameters'), so the typeset rows are compared in that order: the same
+  // names in the same groups keep every row, and a change only refills numbers.
+  const through = list.filter((d) => !d.param), params = list.filter((d) => d.param);
+  const order = [...through, ...params];
   let rows = el.querySelectorAll<HTMLElement>('.eq');
-  if (rows.length !== list.length || !list.every((d, i) => rows[i]!.dataset.name === d.name)) {
-    const through = list.filter((d) => !d.param), params = list.filter((d) => d.param);
+  if (rows.length !== order.length || !order.every((d, i) => rows[i]!.dataset.name === d.name && rows[i]!.classList.contains('param') === d.param)) {
     el.innerHTML = `<h3>Through the network, from the loss back</h3><div class="eqs">${through.map(line).join('')}</div><h3>The parameters</h3><div class="eqs">${params.map(line).join('')}</div>`;
     rows = el.querySelectorAll<HTMLElement>('.eq');
   }

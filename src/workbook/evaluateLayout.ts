@@ -216,6 +216,21 @@ export interface EvaluateOptions {
 
 /** Recalculates the workbook's formula cells; `names` adds to the names the cells carry. */
 export function evaluateLayout(sheets: readonly SheetInput[], names: Readonly<Record<string, NameTarget>> = {}, options: EvaluateOptions = {}): Recalculation {
+  return prepareLayout(sheets, names, options)();
+}
+
+/**
+ * The workbook read once for many recalculations: its cells indexed, the
+ * formulas needed scanned and put in dependency order. Each call of the
+ * result recalculates every needed formula with fast-formula-parser, with the
+ * value cells named in `values` (defined names, as `x1` or `w3`) holding the
+ * numbers given there instead of their own: the same workbook for new inputs.
+ */
+export function prepareLayout(
+  sheets: readonly SheetInput[],
+  names: Readonly<Record<string, NameTarget>> = {},
+  options: EvaluateOptions = {},
+): (values?: Readonly<Record<string, number>>) => Recalculation {
   const sheetName = new Map(sheets.map((s) => [s.name.toLowerCase(), s.name]));
   const nameMap = new Map<string, NameTarget>();
   for (const s of sheets) for (const [address, c] of cellsOf(s)) if (c.name) nameMap.set(c.name.toLowerCase(), { sheet: s.name, address });
@@ -246,48 +261,62 @@ export function evaluateLayout(sheets: readonly SheetInput[], names: Readonly<Re
     return (bySheet.get(a.sheet.toLowerCase()) ?? []).filter((c) => c.row >= a.from.row && c.row <= a.to.row && c.col >= a.from.col && c.col <= a.to.col);
   };
 
-  const values = new Map<string, unknown>();
-  const inProgress = new Set<string>();
-
-  const valueAt = (sheet: string, row: number, col: number, depth: number): unknown => {
-    if (!sheetName.has(sheet.toLowerCase())) return FormulaError.REF;
-    const c = book.get(keyOf(sheet, row, col));
-    if (!c) return null;
-    if (values.has(c.key)) return values.get(c.key);
-    if (inProgress.has(c.key)) return CYCLE;
-    return compute(c, depth + 1);
+  const scanned = (c: Cell) => (c.scanned ??= scan(c.source!, c.sheet, nameMap));
+  const roots = options.only ? options.only.flatMap((t) => targetArea(t, nameMap)).flatMap(cellsIn) : [...book.values()];
+  const order = dependencyOrder(roots, (c) => scanned(c).refs.flatMap(cellsIn));
+  const valueCells = [...book.values()].filter((c) => c.source === undefined);
+  const cellOfName = (n: string): Cell | undefined => {
+    const area = targetArea(n, nameMap)[0];
+    return area && book.get(keyOf(area.sheet, area.from.row, area.from.col));
   };
 
-  function compute(c: Cell, depth: number): unknown {
-    if (c.source === undefined) return c.value;
-    if (depth > MAX_DEPTH) return TOO_DEEP;
-    inProgress.add(c.key);
-    let v: unknown;
-    const outer = lookup;
-    lookup = valueAt;
-    try {
-      v = parserAt(depth).parse(scanned(c).text, { sheet: c.sheet, row: c.row, col: c.col });
-    } catch (e) {
-      v = e instanceof FormulaError ? e : new FormulaError('#ERROR!', String(e));
+  return (given = {}) => {
+    const values = new Map<string, unknown>();
+    const inProgress = new Set<string>();
+
+    const valueAt = (sheet: string, row: number, col: number, depth: number): unknown => {
+      if (!sheetName.has(sheet.toLowerCase())) return FormulaError.REF;
+      const c = book.get(keyOf(sheet, row, col));
+      if (!c) return null;
+      if (values.has(c.key)) return values.get(c.key);
+      if (inProgress.has(c.key)) return CYCLE;
+      return compute(c, depth + 1);
+    };
+
+    function compute(c: Cell, depth: number): unknown {
+      if (c.source === undefined) return c.value;
+      if (depth > MAX_DEPTH) return TOO_DEEP;
+      inProgress.add(c.key);
+      let v: unknown;
+      const outer = lookup;
+      lookup = valueAt;
+      try {
+        v = parserAt(depth).parse(scanned(c).text, { sheet: c.sheet, row: c.row, col: c.col });
+      } catch (e) {
+        v = e instanceof FormulaError ? e : new FormulaError('#ERROR!', String(e));
+      }
+      lookup = outer;
+      inProgress.delete(c.key);
+      values.set(c.key, v);
+      return v;
     }
-    lookup = outer;
-    inProgress.delete(c.key);
-    values.set(c.key, v);
-    return v;
-  }
 
-  const scanned = (c: Cell) => (c.scanned ??= scan(c.source!, c.sheet, nameMap));
-  for (const c of book.values()) if (c.source === undefined) values.set(c.key, c.value);
-  const roots = options.only ? options.only.flatMap((t) => targetArea(t, nameMap)).flatMap(cellsIn) : [...book.values()];
-  for (const c of dependencyOrder(roots, (c) => scanned(c).refs.flatMap(cellsIn))) if (!values.has(c.key)) compute(c, 0);
+    for (const c of valueCells) values.set(c.key, c.value);
+    for (const [n, v] of Object.entries(given)) {
+      const c = cellOfName(n);
+      if (!c || c.source !== undefined) throw new Error(`prepareLayout: ${n} names no value cell of this workbook`);
+      values.set(c.key, v);
+    }
+    for (const c of order) if (!values.has(c.key)) compute(c, 0);
 
-  const cells = new Map<string, Value>();
-  for (const c of book.values()) if (values.has(c.key)) cells.set(`${c.sheet}!${cellAddress(c.row, c.col)}`, toValue(values.get(c.key)));
-  const named: Record<string, Value> = {};
-  const wanted = (n: string) => !options.only || options.only.includes(n);
-  for (const [n, t] of Object.entries(names)) if (wanted(n)) named[n] = nameValue(t, valueAt);
-  for (const s of sheets) for (const [address, c] of cellsOf(s)) if (c.name && !(c.name in named) && wanted(c.name)) named[c.name] = nameValue({ sheet: s.name, address }, valueAt);
-  return { cells, names: named };
+    const cells = new Map<string, Value>();
+    for (const c of book.values()) if (values.has(c.key)) cells.set(`${c.sheet}!${cellAddress(c.row, c.col)}`, toValue(values.get(c.key)));
+    const named: Record<string, Value> = {};
+    const wanted = (n: string) => !options.only || options.only.includes(n);
+    for (const [n, t] of Object.entries(names)) if (wanted(n)) named[n] = nameValue(t, valueAt);
+    for (const s of sheets) for (const [address, c] of cellsOf(s)) if (c.name && !(c.name in named) && wanted(c.name)) named[c.name] = nameValue({ sheet: s.name, address }, valueAt);
+    return { cells, names: named };
+  };
 }
 
 /** A defined name's area, or the area of a `Sheet!A1` / `'My sheet'!A1:B2` address. */

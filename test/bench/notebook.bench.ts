@@ -5,7 +5,7 @@
 // long re-running an edited cell and its dependents takes, and how big the
 // bundle is. Goals: first render ≤ 1.5 s median; slider median ≤ 16 ms and
 // p95 ≤ 50 ms at 2 and at 1,000 epochs; an edited cell re-run ≤ 50 ms median;
-// exceljs and KaTeX fonts off the first render's path.
+// exceljs, CodeMirror and KaTeX fonts off the first render's path.
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,7 +131,7 @@ export async function bench(): Promise<void> {
       loads.push(await firstRender(page, `${site.url}?run=${i}`));
     }
     console.log(`first render of the static build (navigation → article drawn), 5 loads: median ${ms(median(loads))}, max ${ms(Math.max(...loads))}  (goal ≤ 1500 ms); a blank page from the same server, interleaved: median ${ms(median(blanks))}`);
-    console.log(`  exceljs requested before Download: ${requests.some((u) => /exceljs/.test(u)) ? 'YES' : 'no'}; KaTeX fonts requested: ${requests.filter((u) => /KaTeX_/.test(u)).length}`);
+    console.log(`  exceljs requested before Download: ${requests.some((u) => /exceljs/.test(u)) ? 'YES' : 'no'}; CodeMirror requested before an editor opens: ${requests.some((u) => /cellEditor/.test(u)) ? 'YES' : 'no'}; KaTeX fonts requested: ${requests.filter((u) => /KaTeX_/.test(u)).length}`);
 
     // The reader moves the x slider with the inputs on screen, then with
     // sections 5–7 (forward pass, derivatives, five-way table) on screen.
