@@ -76,6 +76,7 @@ describe('the notebook in Chromium', () => {
     const player = page.locator('[data-cell~="steps"] .step-through');
     await player.scrollIntoViewIfNeeded();
     await settled();
+    await player.locator('svg [data-key="z5"]').waitFor();
     const frame = async () => Number(await player.getAttribute('data-frame'));
     const on = (ring: string) => player.locator(`[data-ring="${ring}"].on`).count();
     const step = (n = 1) => Array.from({ length: n }).reduce<Promise<void>>((p) => p.then(() => player.locator('[data-action="step"]').click()), Promise.resolve());

@@ -241,6 +241,8 @@ describe('the step-through on a 390 px phone', () => {
     await loaded(page);
     const player = page.locator('.step-through');
     await player.scrollIntoViewIfNeeded();
+    // Drawn once on screen.
+    await player.locator('svg [data-key="z5"]').waitFor();
     const inView = (key: string) => player.evaluate((el, k) => {
       const d = el.querySelector('.drawing')!.getBoundingClientRect(), r = el.querySelector(`[data-key="${k}"]`)!.getBoundingClientRect();
       return r.left >= d.left - 1 && r.right <= d.right + 1;
