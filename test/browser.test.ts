@@ -3,8 +3,7 @@
 // are found by the names they define (`data-cell="summary"`); Notebook Kit
 // numbers its cells, and `data-cell-id` holds that number.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
@@ -15,10 +14,11 @@ import { preset } from '../src/presets.ts';
 import { epochDetails, trace } from '../src/trace.ts';
 import { zipDirectory } from '../src/workbook/zipDirectory.ts';
 import { zipPartText } from '../src/workbook/zipPartText.ts';
-import { buildSite, launchChromium, ROOT, serve, offlineContext, settled as settledIn } from './chromium.ts';
+import { ROOT, offlineContext, settled as settledIn, siteInChromium } from './chromium.ts';
 
 let browser: Browser;
-let site: { url: string; close: () => Promise<void> };
+let site: { url: string };
+let close: (() => Promise<void>) | undefined;
 let out: string;
 let page: Page;
 const outside: string[] = [];
@@ -32,10 +32,7 @@ const html = (selector: string) => page.locator(selector).first().innerHTML();
 const settled = () => settledIn(page);
 
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'xlgrad-site-'));
-  await buildSite(out);
-  site = await serve(out);
-  browser = await launchChromium();
+  ({ dir: out, site, browser, close } = await siteInChromium('xlgrad-site-'));
   // Anything not served by our own 127.0.0.1 server is recorded and refused.
   const context = await offlineContext(browser, site.url, { outside });
   page = await context.newPage();
@@ -49,11 +46,7 @@ beforeAll(async () => {
   await settled();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  if (out) rmSync(out, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 describe('the notebook in Chromium', () => {
   it('shows the article: epoch-1 loss 2.8952391, every cell drawn, none failed', async () => {

@@ -2,9 +2,10 @@
 // site, serve it from 127.0.0.1, and drive the system's Chromium (never a
 // downloaded browser) with everything that would reach the network switched off.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -39,6 +40,29 @@ export async function serve(dir: string): Promise<{ url: string; close: () => Pr
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(() => ok())) };
+}
+
+/**
+ * What every browser test starts from: a temporary folder (`dir`, for the
+ * test's own files such as downloads) with the site built in `dir/site`,
+ * served from 127.0.0.1, and the system's Chromium. `close` undoes it all.
+ */
+export async function siteInChromium(prefix: string): Promise<{ dir: string; site: { url: string }; browser: Browser; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let site: Awaited<ReturnType<typeof serve>> | undefined, browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await site?.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    site = await serve(await buildSite(join(dir, 'site')));
+    browser = await launchChromium();
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { dir, site, browser, close };
 }
 
 export async function launchChromium(): Promise<Browser> {

@@ -2,8 +2,7 @@
 // cell's code and press Shift+Enter, add a cell, save, reload, revert, open a
 // Notebook Kit file written by hand. Every request must stay on 127.0.0.1.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,11 +10,12 @@ import article from '../fixtures/pytorch/article.json' with { type: 'json' };
 import { num } from '../notebooks/cells/format.ts';
 import { ARTICLE, normalizeConfig } from '../src/config.ts';
 import { epochDetails, trace } from '../src/trace.ts';
-import { buildSite, launchChromium, serve, offlineContext, settled as settledIn } from './chromium.ts';
+import { offlineContext, settled as settledIn, siteInChromium } from './chromium.ts';
 
 let browser: Browser;
 let context: BrowserContext;
-let site: { url: string; close: () => Promise<void> };
+let site: { url: string };
+let close: (() => Promise<void>) | undefined;
 let out: string;
 let page: Page;
 const outside: string[] = [];
@@ -47,10 +47,7 @@ const openFile = (name: string, source: string) =>
   page.locator('input[type=file][aria-label="open a notebook file"]').setInputFiles({ name, mimeType: 'text/html', buffer: Buffer.from(source) });
 
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'xlgrad-editor-'));
-  await buildSite(join(out, 'site'));
-  site = await serve(join(out, 'site'));
-  browser = await launchChromium();
+  ({ dir: out, site, browser, close } = await siteInChromium('xlgrad-editor-'));
   context = await offlineContext(browser, site.url, { outside });
   page = await context.newPage();
   page.on('request', (r) => requested.push(r.url()));
@@ -60,11 +57,7 @@ beforeAll(async () => {
   await settled();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  if (out) rmSync(out, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 describe('the notebook editor in Chromium', () => {
   it('every cell has its element [data-cell-id]; only pinned cells show their source until "edit" is pressed', async () => {

@@ -3,8 +3,6 @@
 // words, the sticky epoch picker, the workbook built off the main thread,
 // accessibility, a phone's width and one vocabulary for errors.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parse, View } from 'vega';
@@ -16,7 +14,7 @@ import { num } from '../notebooks/cells/format.ts';
 import { checkInput, rawInputOf, type RawInput } from '../notebooks/cells/input.ts';
 import { ARTICLE } from '../src/config.ts';
 import { buildWorkbook, type Progress } from '../src/workbook/buildWorkbook.ts';
-import { buildSite, launchChromium, ROOT, serve, offlineContext, settled } from './chromium.ts';
+import { ROOT, offlineContext, settled, siteInChromium } from './chromium.ts';
 
 /** What a cell displays, found by a name it defines (`data-cell` lists them; `data-cell-id` is Notebook Kit's number). */
 const cell = (name: string) => `[data-cell~="${name}"] > .cell-output`;
@@ -26,8 +24,8 @@ const NOTICE = `${cell('hash')} .notice`;
 const ARTICLE_LOSS = '2.8952391';
 
 let browser: Browser;
-let site: { url: string; close: () => Promise<void> };
-let out: string;
+let site: { url: string };
+let close: (() => Promise<void>) | undefined;
 const problems: string[] = [];
 
 async function open(hash = '', viewport = { width: 1200, height: 900 }): Promise<{ page: Page; context: BrowserContext }> {
@@ -49,17 +47,10 @@ const onScreen = (page: Page, selector: string) => page.locator(selector).first(
 });
 
 beforeAll(async () => {
-  out = mkdtempSync(join(tmpdir(), 'xlgrad-fixes-'));
-  await buildSite(out);
-  site = await serve(out);
-  browser = await launchChromium();
+  ({ site, browser, close } = await siteInChromium('xlgrad-fixes-'));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  if (out) rmSync(out, { recursive: true, force: true });
-});
+afterAll(() => close?.());
 
 describe('a shared link', () => {
   it('asking for a 64-64-64-64-1 network renders the article and a message within seconds', async () => {

@@ -9,7 +9,7 @@
 
 import { parseArea, referenceText } from '../spreadsheet/address.ts';
 import type { LayoutChart, WorkbookLayout } from './layout.ts';
-import { xmlTags } from './xmlTags.ts';
+import { escapeXml, xmlTags } from './xmlTags.ts';
 import { zipDirectory, type ZipEntry } from './zipDirectory.ts';
 import { partText, zipWithParts } from './zipWithParts.ts';
 
@@ -26,7 +26,6 @@ const TYPE = {
 };
 const HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
-const escapeXml = (s: string) => s.replace(/[<>&"]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : '&quot;'));
 
 /** `Training!$A$3:$A$102`: where a series reads its values. */
 const rangeOf = (r: LayoutChart['x']) => referenceText({ sheet: r.sheet, ...parseArea(r.address)! });
@@ -59,7 +58,7 @@ function drawingXml(charts: LayoutChart[]): string {
   const corner = (tag: string, col: number, row: number) => `<xdr:${tag}><xdr:col>${col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>${row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:${tag}>`;
   const frames = charts.map(({ at, title }, k) =>
     `<xdr:twoCellAnchor editAs="oneCell">${corner('from', at.col, at.row - 1)}${corner('to', at.col + at.cols, at.row - 1 + at.rows)}`
-    + `<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="${k + 2}" name="${escapeXml(title)}"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>`
+    + `<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="${k + 2}" name="${escapeXml(title, true)}"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>`
     + `<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="${NS.c}"><c:chart xmlns:c="${NS.c}" r:id="rId${k + 1}"/></a:graphicData></a:graphic>`
     + '</xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>');
   return `${HEAD}<xdr:wsDr xmlns:xdr="${NS.xdr}" xmlns:a="${NS.a}" xmlns:r="${NS.r}">${frames.join('')}</xdr:wsDr>`;

@@ -7,14 +7,13 @@
 // sheet (L_e1, L_e2, …): a table on the Inputs sheet gathers them, a step
 // number and a plain reference to each step's L per row, named L_steps.
 
+import { LOSS } from '../names.ts';
 import { parseArea } from '../spreadsheet/address.ts';
 import { addressAt, resultOf, SheetBuilder, VALUE_FORMAT, type LayoutChart, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 import { columnRangeName, stepName } from './names.ts';
 import type { Plan } from './plan.ts';
 import type { WorkbookRun } from './runWorkbook.ts';
 
-/** The loss, named as the graph names it. */
-const LOSS = 'L';
 /** The sheets layout's column of every step's loss on the Inputs sheet. */
 export const LOSS_STEPS = 'L_steps';
 /** The chart's top-left cell: column D, row 4, beside the settings and lr and below the frozen header row 3. */

@@ -13,6 +13,7 @@
 import { excelJS as excel, type ExcelJS, type ExcelJSTypes } from '../exceljs/excelJS.ts';
 import { addCharts } from './chartParts.ts';
 import { fixZipDates } from './fixZipDates.ts';
+import { escapeXml } from './xmlTags.ts';
 import { columnLetters, parseAddress, parseArea, referenceText } from '../spreadsheet/address.ts';
 import { filledCell, sheetCells, type CellStyle, type FilledColumn, type LayoutCell, type LayoutSheet, type WorkbookLayout } from './layout.ts';
 
@@ -192,7 +193,6 @@ function cellAt(address: string): { col: number; row: number } {
   return { col: column - 1, row };
 }
 
-const escapeXml = (s: string) => s.replace(/[<>&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'));
 
 type StyleId = (style: CellStyle | undefined, numFmt: string | undefined) => number;
 
@@ -227,7 +227,7 @@ function filledWriter(f: FilledColumn, styleId: StyleId): (row: number, rowText:
   const finite = styleId(f.style, f.numFmt), error = styleId('error', f.numFmt);
   const open = `"${finite ? ` s="${finite}"` : ''}>`;
   const openError = `"${error ? ` s="${error}"` : ''} t="e">`;
-  const text = f.formula?.text.map(escapeXml) ?? [];
+  const text = f.formula?.text.map((t) => escapeXml(t)) ?? [];
   const refs = (f.formula?.refs ?? []).map((r) => ({ letters: columnLetters(r.col + 1), rows: r.rows }));
   const close = f.formula ? '</f><v>' : '<v>';
   return (row, rowText) => {

@@ -22,6 +22,11 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 const codePoint = (n: number, whole: string): string => (Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : whole);
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** Text written into XML: &, < and > escaped, and " too for an attribute's value. */
+export const escapeXml = (s: string, attribute = false): string => s.replace(attribute ? /[<>&"]/g : /[<>&]/g, (c) => ESCAPES[c]!);
+
 /** XML's character and entity references decoded; anything else left as written. */
 export const unescapeXml = (s: string): string =>
   s.indexOf('&') < 0

@@ -27,7 +27,8 @@ export class NotAZip extends Error {
   override name = 'NotAZip';
 }
 
-function endOfDirectory(view: DataView): number {
+/** Offset of the end of central directory record. */
+export function endOfDirectory(view: DataView): number {
   // The record is 22 bytes plus a comment of at most 65,535.
   for (let at = view.byteLength - 22; at >= Math.max(0, view.byteLength - 22 - 0xffff); at--) {
     if (view.getUint32(at, true) === 0x06054b50) return at;

@@ -6,7 +6,7 @@
 // which Node and browsers both have. Nothing here reads the clock: time stamps
 // are fixZipDates's.
 
-import { entryData, zipDirectory, type ZipEntry } from './zipDirectory.ts';
+import { endOfDirectory, entryData, zipDirectory, type ZipEntry } from './zipDirectory.ts';
 
 /** CRC-32 as zip uses it (polynomial 0xEDB88320, reflected; APPNOTE 4.4.7). */
 const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
@@ -88,9 +88,7 @@ function headers(name: Uint8Array, data: Uint8Array, packed: Uint8Array, local: 
 export async function zipWithParts(bytes: Uint8Array, parts: Map<string, string>): Promise<Uint8Array> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const entries = [...zipDirectory(bytes)].sort((a, b) => a.local - b.local);
-  let end = bytes.length - 22;
-  while (view.getUint32(end, true) !== 0x06054b50) end--;
-  const directory = view.getUint32(end + 16, true);
+  const directory = view.getUint32(endOfDirectory(view) + 16, true);
   const encoder = new TextEncoder();
   const packed = new Map<string, { data: Uint8Array; packed: Uint8Array }>();
   for (const [name, text] of parts) {

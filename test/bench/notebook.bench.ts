@@ -7,12 +7,11 @@
 // p95 ≤ 50 ms at 2 and at 1,000 epochs; an edited cell re-run ≤ 50 ms median;
 // exceljs, CodeMirror and KaTeX fonts off the first render's path.
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { buildSite, launchChromium, serve } from '../chromium.ts';
+import { siteInChromium } from '../chromium.ts';
 
 const CHANGES = 30;
 
@@ -115,11 +114,8 @@ function bundle(dir: string): string[] {
 }
 
 export async function bench(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'xlgrad-bench-'));
-  await buildSite(dir);
-  writeFileSync(join(dir, 'blank.html'), '<!doctype html><title>blank</title>');
-  const site = await serve(dir);
-  const browser = await launchChromium();
+  const { dir, site, browser, close } = await siteInChromium('xlgrad-bench-');
+  writeFileSync(join(dir, 'site', 'blank.html'), '<!doctype html><title>blank</title>');
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     const requests: string[] = [];
@@ -157,10 +153,8 @@ export async function bench(): Promise<void> {
     const edits = (await editTimes(page, Number(training), sources)).slice(5);
     console.log(`edited cell (training) re-run → it and its dependents on screen drawn, ${CHANGES} edits: median ${ms(median(edits))}, p95 ${ms(p95(edits))}  (goal median ≤ 50 ms)`);
     console.log('bundle (dist/assets):');
-    for (const line of bundle(dir)) console.log(line);
+    for (const line of bundle(join(dir, 'site'))) console.log(line);
   } finally {
-    await browser.close();
-    await site.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
